@@ -1,0 +1,127 @@
+/**
+ * cpud's flags: the names of PROTOCOL.md, Go spellings, and the Go daemon's
+ * aliases. `parseCpudFlags` returns typed options or throws a coded error.
+ */
+import { CpudError } from '../errors.js';
+import type { FlagSpec } from './go-flags.js';
+import { parseFlags, helpText, type ParseFlagsOptions } from './parse-flags.js';
+
+export const CPUD_FLAGS: readonly FlagSpec[] = [
+  { name: 'd', type: 'boolean', description: 'debug log: protocol detail, one line per event' },
+  { name: 'dbg9p', type: 'boolean', description: 'log 9P mount options and outcome' },
+  {
+    name: 'hostkey',
+    type: 'string',
+    valueName: 'FILE',
+    aliases: ['hk'],
+    description:
+      'host key, OpenSSH private key (default: /etc/cpud/ssh_host_ed25519_key as root, ' +
+      'else in the state folder; made on first start)',
+  },
+  {
+    name: 'key',
+    type: 'string',
+    valueName: 'FILE',
+    aliases: ['pk'],
+    description:
+      'authorized client keys, authorized_keys format, read at each login ' +
+      '(default: $HOME/.ssh/cpu_rsa.pub)',
+  },
+  {
+    name: 'network',
+    type: 'string',
+    valueName: 'NET',
+    aliases: ['net'],
+    default: 'tcp',
+    description: 'tcp, tcp4, tcp6 or unix (then -p is a socket path)',
+  },
+  {
+    name: 'p',
+    type: 'string',
+    valueName: 'PORT',
+    aliases: ['sp'],
+    default: '17010',
+    description: 'port to listen on (0 picks a free one), or socket path with -network unix',
+  },
+  {
+    name: 'addr',
+    type: 'string',
+    valueName: 'ADDRESS',
+    description: 'listen only on this address (default: every address)',
+  },
+  {
+    name: 'remote',
+    type: 'boolean',
+    description: 'internal: the per-command namespace builder, started by cpud itself',
+  },
+  {
+    name: 'demo',
+    type: 'boolean',
+    description:
+      'quick start: make a demo client key pair in the state folder if -key is missing, ' +
+      'and print the ssh command that connects',
+  },
+  {
+    name: 'state',
+    type: 'string',
+    valueName: 'DIR',
+    description: 'state folder (default: /var/lib/cpud as root, else ~/.local/state/cpud)',
+  },
+];
+
+export interface CpudFlags {
+  debug: boolean;
+  dbg9p: boolean;
+  hostKey?: string;
+  keyFile?: string;
+  network: 'tcp' | 'tcp4' | 'tcp6' | 'unix';
+  port: string;
+  address?: string;
+  demo: boolean;
+  stateDir?: string;
+}
+
+const PROGRAM: ParseFlagsOptions = {
+  program: 'cpud',
+  summary: 'cpud: the daemon side of cpu; runs commands that see the caller\'s files over 9P',
+  usage: '[flags]',
+  positionals: false,
+};
+
+const NETWORKS = ['tcp', 'tcp4', 'tcp6', 'unix'] as const;
+
+export function parseCpudFlags(argv: readonly string[]): CpudFlags {
+  const { values } = parseFlags(argv, CPUD_FLAGS, PROGRAM);
+
+  const network = String(values.network);
+  if (!(NETWORKS as readonly string[]).includes(network)) {
+    throw flagError(`flag "-network": "${network}" is not one of ${NETWORKS.join(', ')}`);
+  }
+  const port = String(values.p);
+  if (network !== 'unix' && !isPort(port)) {
+    throw flagError(`flag "-p": "${port}" is not a port number (0-65535)`);
+  }
+  return {
+    debug: values.d === true,
+    dbg9p: values.dbg9p === true,
+    hostKey: values.hostkey as string | undefined,
+    keyFile: values.key as string | undefined,
+    network: network as CpudFlags['network'],
+    port,
+    address: values.addr as string | undefined,
+    demo: values.demo === true,
+    stateDir: values.state as string | undefined,
+  };
+}
+
+export function cpudHelp(): string {
+  return helpText(CPUD_FLAGS, PROGRAM);
+}
+
+function isPort(text: string): boolean {
+  return /^\d{1,5}$/.test(text) && Number(text) <= 65535;
+}
+
+function flagError(message: string): CpudError {
+  return new CpudError('CPUD_ERR_CFG_FLAG', message);
+}

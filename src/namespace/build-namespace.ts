@@ -1,0 +1,44 @@
+/**
+ * PROTOCOL.md, "Building the remote namespace". Runs in the `-remote`
+ * helper, which `unshare --mount --propagation private` started in a mount
+ * namespace of its own, so nothing here is seen by the host or by another
+ * session. A step that would break isolation returns a problem (the command
+ * does not run); a bad fstab line is reported and the rest still applies.
+ */
+import { mkdirSync } from 'node:fs';
+import type { RemoteConfig } from '../session/remote-config.js';
+import { parseFstab } from './fstab.js';
+import { mountNinep } from './mount-9p.js';
+import { runMount } from './run-mount.js';
+
+export type Report = (line: string) => void;
+
+const SUBDIRS = ['/tmp/cpu', '/tmp/local', '/tmp/merge', '/tmp/root'];
+
+/** Returns a message when the namespace could not be built, else undefined. */
+export async function buildNamespace(config: RemoteConfig, report: Report): Promise<string | undefined> {
+  const tmp = await runMount(['-t', 'tmpfs', '-o', 'mode=1777,nosuid,nodev', 'cpud-tmp', '/tmp']);
+  if (!tmp.ok) return `cannot mount a private /tmp: ${tmp.message}`;
+  for (const dir of SUBDIRS) mkdirSync(dir, { recursive: true, mode: 0o755 });
+  const local = await runMount(['--bind', '/', '/tmp/local']);
+  if (!local.ok) return `cannot bind / on /tmp/local: ${local.message}`;
+
+  if (config.nonce && config.port9p) {
+    const problem = await mountNinep(config, config.dbg9p ? report : undefined);
+    if (problem) return problem;
+  }
+
+  if (config.fstab) await applyFstab(config.fstab, report);
+  return undefined;
+}
+
+async function applyFstab(text: string, report: Report): Promise<void> {
+  for (const entry of parseFstab(text)) {
+    const options = entry.options.filter((o) => o !== 'defaults');
+    const args = ['-t', entry.type, ...(options.length ? ['-o', options.join(',')] : []), entry.what, entry.where];
+    const result = await runMount(args);
+    if (!result.ok) {
+      report(`cpud: CPU_FSTAB line ${entry.line} (${entry.what} on ${entry.where}): ${result.message}`);
+    }
+  }
+}

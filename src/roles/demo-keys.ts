@@ -1,0 +1,38 @@
+/**
+ * `cpud -demo`: a client key pair and a known_hosts file in the state
+ * folder, so that a first-time user can connect with one ssh command and
+ * still verify the host key.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ssh2 from 'ssh2';
+import type { HostKey } from '../ssh/host-key.js';
+
+export interface DemoKeys {
+  privateKeyFile: string;
+  publicKeyFile: string;
+  knownHostsFile: string;
+}
+
+export function ensureDemoKeys(stateDir: string, hostKey: HostKey): DemoKeys {
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  const privateKeyFile = join(stateDir, 'demo_client_key');
+  const publicKeyFile = `${privateKeyFile}.pub`;
+  if (!existsSync(privateKeyFile) || !existsSync(publicKeyFile)) {
+    const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'cpud-demo' });
+    writeFileSync(privateKeyFile, pair.private, { mode: 0o600 });
+    writeFileSync(publicKeyFile, `${pair.public}\n`, { mode: 0o644 });
+  }
+  const knownHostsFile = join(stateDir, 'demo_known_hosts');
+  const publicLine = `${hostKey.type} ${hostKey.publicSSH.toString('base64')}`;
+  writeFileSync(knownHostsFile, `* ${publicLine}\n`, { mode: 0o644 });
+  return { privateKeyFile, publicKeyFile, knownHostsFile };
+}
+
+/** The exact ssh command that reaches the demo daemon. */
+export function demoSshCommand(keys: DemoKeys, port: number): string {
+  return (
+    `ssh -i ${keys.privateKeyFile} -o UserKnownHostsFile=${keys.knownHostsFile} ` +
+    `-o IdentitiesOnly=yes -p ${port} localhost`
+  );
+}

@@ -1,0 +1,84 @@
+/**
+ * Binding the daemon's listener for -network and -p. A stale unix socket
+ * left by a crashed daemon is replaced; a live one is not.
+ */
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { unlinkSync } from 'node:fs';
+import { CpudError, messageOf, systemCodeOf } from '../errors.js';
+
+export interface ListenSpec {
+  network: 'tcp' | 'tcp4' | 'tcp6' | 'unix';
+  port: string;
+  address?: string;
+}
+
+export async function listen(spec: ListenSpec, onSocket: (socket: Socket) => void): Promise<Server> {
+  const server = createServer({ pauseOnConnect: false }, onSocket);
+  try {
+    await bind(server, spec);
+  } catch (err) {
+    if (spec.network === 'unix' && systemCodeOf(err) === 'EADDRINUSE' && !(await isLive(spec.port))) {
+      unlinkSync(spec.port);
+      await bind(server, spec);
+    } else if (spec.network === 'tcp' && !spec.address && systemCodeOf(err) === 'EAFNOSUPPORT') {
+      await bind(server, { ...spec, network: 'tcp4' });
+    } else {
+      throw new CpudError('CPUD_ERR_CFG_LISTEN', `cannot listen on ${describeSpec(spec)}: ${reason(err)}`, {
+        cause: err,
+      });
+    }
+  }
+  return server;
+}
+
+export function describeAddress(server: Server): string {
+  const address = server.address();
+  if (typeof address === 'string') return `unix:${address}`;
+  if (!address) return 'nothing';
+  return address.family === 'IPv6' ? `[${address.address}]:${address.port}` : `${address.address}:${address.port}`;
+}
+
+function bind(server: Server, spec: ListenSpec): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    const done = (): void => {
+      server.off('error', reject);
+      resolve();
+    };
+    if (spec.network === 'unix') {
+      server.listen({ path: spec.port }, done);
+      return;
+    }
+    const host = spec.address ?? (spec.network === 'tcp4' ? '0.0.0.0' : '::');
+    server.listen({ host, port: Number(spec.port), ipv6Only: spec.network === 'tcp6' }, done);
+  });
+}
+
+function isLive(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = connect({ path });
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+}
+
+function describeSpec(spec: ListenSpec): string {
+  if (spec.network === 'unix') return `unix socket "${spec.port}"`;
+  return `${spec.network} ${spec.address ? `address ${spec.address} ` : ''}port ${spec.port}`;
+}
+
+function reason(err: unknown): string {
+  switch (systemCodeOf(err)) {
+    case 'EADDRINUSE':
+      return 'address already in use (is another cpud running?)';
+    case 'EACCES':
+      return 'permission denied (ports below 1024 need root)';
+    case 'EADDRNOTAVAIL':
+      return 'no such address on this host';
+    default:
+      return messageOf(err);
+  }
+}

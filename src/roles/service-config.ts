@@ -1,0 +1,58 @@
+/**
+ * Everything checked before cpud serves anyone: the host key, the client key
+ * file, where hand-over files go, and whether commands get a namespace.
+ * A problem here stops the start with a message naming the file or flag.
+ */
+import { mkdirSync } from 'node:fs';
+import type { CpudFlags } from '../cli/cpud-flags.js';
+import { defaultHostKeyPath, defaultKeyFile, defaultRuntimeDir, defaultStateDir } from '../cli/defaults.js';
+import type { Logger } from '../log/logger.js';
+import { readAuthorizedKeys } from '../ssh/authorized-keys.js';
+import { ensureHostKey, loadHostKey, type HostKey } from '../ssh/host-key.js';
+import type { SessionDefaults } from '../ssh/connection.js';
+import { findUnshare } from '../session/helper-command.js';
+import { ensureDemoKeys, type DemoKeys } from './demo-keys.js';
+
+export interface ServiceConfig {
+  hostKey: HostKey;
+  keyFile: string;
+  stateDir: string;
+  session: SessionDefaults;
+  /** Set in -demo mode: the client key pair and known_hosts for ssh. */
+  demo?: DemoKeys;
+}
+
+export function prepareService(flags: CpudFlags, log: Logger): ServiceConfig {
+  const stateDir = flags.stateDir ?? defaultStateDir();
+  const hostKeyPath = flags.hostKey ?? defaultHostKeyPath(stateDir);
+  if (!flags.hostKey) {
+    const { created } = ensureHostKey(hostKeyPath);
+    if (created) log.info(`created host key "${hostKeyPath}"`);
+  }
+  const hostKey = loadHostKey(hostKeyPath);
+
+  let keyFile = flags.keyFile ?? defaultKeyFile();
+  let demo: DemoKeys | undefined;
+  if (flags.demo && !flags.keyFile) {
+    demo = ensureDemoKeys(stateDir, hostKey);
+    keyFile = demo.publicKeyFile;
+  }
+  const { badLines } = readAuthorizedKeys(keyFile);
+  if (badLines.length) log.warn(`key file "${keyFile}": lines ${badLines.join(', ')} hold no usable key`);
+
+  const runtimeDir = defaultRuntimeDir();
+  mkdirSync(runtimeDir, { recursive: true, mode: 0o700 });
+  const unshare = process.getuid?.() === 0 ? findUnshare() : undefined;
+  if (!unshare) {
+    const why = process.getuid?.() === 0 ? 'unshare(1) was not found' : 'cpud is not running as root';
+    log.warn(`commands run without a private namespace: ${why}`);
+  }
+
+  return {
+    hostKey,
+    keyFile,
+    stateDir,
+    demo,
+    session: { runtimeDir, unshare, dbg9p: flags.dbg9p, hangupGraceMs: 2000 },
+  };
+}

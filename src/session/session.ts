@@ -1,0 +1,217 @@
+/**
+ * One SSH session channel: its env and pty requests, one exec or shell, the
+ * signals and window changes that follow, then exit-status (or exit-signal)
+ * after the last byte of output, EOF and close, in that order.
+ */
+import type ssh2 from 'ssh2';
+import { CpudError, messageOf } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import { commandEnv } from './command-env.js';
+import { parseExecString, type ExecRequest } from './exec-string.js';
+import { helperCommand, helperEnv } from './helper-command.js';
+import { startPipeCommand } from './pipe-command.js';
+import { startPtyCommand } from './pty-command.js';
+import { removeRemoteConfig, writeRemoteConfig, type RemoteConfig } from './remote-config.js';
+import type { CommandExit, RunningCommand, TerminalSize } from './running-command.js';
+import { parseSignalName, parseTerminalSize } from './session-requests.js';
+
+export interface SessionOptions {
+  logger: Logger;
+  /** "peer-ip peer-port local-ip local-port". */
+  connection: string;
+  runtimeDir: string;
+  /** unshare(1)'s path when commands get a private namespace; else undefined. */
+  unshare?: string;
+  dbg9p: boolean;
+  user: string;
+  /** How long a hung-up command has between SIGHUP and SIGKILL. */
+  hangupGraceMs: number;
+  onStart?: () => void;
+  onEnd?: () => void;
+}
+
+interface PtyRequest {
+  term: string;
+  size: TerminalSize;
+}
+
+export class Session {
+  #options: SessionOptions;
+  #log: Logger;
+  #env = new Map<string, string>();
+  #pty: PtyRequest | undefined;
+  #command: RunningCommand | undefined;
+  #started = false;
+  #closed = false;
+  #killTimer: NodeJS.Timeout | undefined;
+  #markEnded!: () => void;
+  /** Settles when the session is over: its command reported, or none ran. */
+  readonly ended: Promise<void> = new Promise((resolve) => (this.#markEnded = resolve));
+
+  constructor(session: ssh2.Session, options: SessionOptions) {
+    this.#options = options;
+    this.#log = options.logger;
+
+    session.on('env', (accept, reject, info) => {
+      this.#env.set(info.key, info.val);
+      accept?.();
+    });
+    session.on('pty', (accept, reject, info) => this.#onPty(accept, reject, info));
+    session.on('window-change', (accept, reject, info) => this.#onWindowChange(accept, reject, info));
+    session.on('signal', (accept, reject, info) => this.#onSignal(accept, reject, info.name));
+    session.on('exec', (accept, reject, info) => this.#begin(accept, reject, info.command));
+    session.on('shell', (accept, reject) => this.#begin(accept, reject, ''));
+    session.on('close', () => this.close());
+  }
+
+  /** The client went away: hang up the command's group, then kill it. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const command = this.#command;
+    if (this.#command) this.#hangUp(this.#command);
+    else if (!this.#started) this.#markEnded();
+  }
+
+  #hangUp(command: RunningCommand): void {
+    command.signal('SIGHUP');
+    this.#killTimer = setTimeout(() => command.signal('SIGKILL'), this.#options.hangupGraceMs);
+    command.finished.then(() => clearTimeout(this.#killTimer));
+  }
+
+  #onPty(accept: Accept, reject: Reject, info: ssh2.PseudoTtyInfo): void {
+    const size = parseTerminalSize(info.cols, info.rows);
+    if (this.#pty || this.#started || !size) {
+      this.#log.debug(`pty-req refused (${size ? 'too late' : 'bad size'})`);
+      reject?.();
+      return;
+    }
+    this.#pty = { term: info.term || 'vt100', size };
+    accept?.();
+  }
+
+  #onWindowChange(accept: Accept, reject: Reject, info: ssh2.WindowChangeInfo): void {
+    const size = parseTerminalSize(info.cols, info.rows);
+    if (!size || !this.#pty) {
+      reject?.();
+      return;
+    }
+    this.#pty.size = size;
+    this.#command?.resize(size);
+    accept?.();
+  }
+
+  #onSignal(accept: Accept, reject: Reject, name: string): void {
+    const signal = parseSignalName(name);
+    if (!signal || !this.#command) {
+      this.#log.debug(`signal "${name}" ignored: ${signal ? 'no command yet' : 'unknown name'}`);
+      reject?.();
+      return;
+    }
+    this.#log.debug(`signal ${signal} to the command`);
+    this.#command.signal(signal);
+    accept?.();
+  }
+
+  #begin(accept: () => ssh2.ServerChannel | undefined, reject: Reject, text: string): void {
+    if (this.#started || this.#closed) {
+      reject?.();
+      return;
+    }
+    this.#started = true;
+    const channel = accept();
+    if (!channel) return;
+    this.#run(channel, text).catch((err) => this.#log.error(`session failed: ${messageOf(err)}`));
+  }
+
+  async #run(channel: ssh2.ServerChannel, text: string): Promise<void> {
+    let request: ExecRequest;
+    try {
+      request = parseExecString(text);
+    } catch (err) {
+      const message = err instanceof CpudError ? err.message : `exec: ${messageOf(err)}`;
+      channel.stderr.write(`cpud: ${message}\r\n`);
+      await this.#finish(channel, { code: 2 }, Date.now());
+      return;
+    }
+
+    const started = Date.now();
+    const configPath = writeRemoteConfig(this.#options.runtimeDir, this.#remoteConfig(request));
+    const helper = helperCommand(configPath, this.#options.unshare);
+    const env = helperEnv(this.#pty ? { TERM: this.#pty.term } : {});
+    try {
+      this.#command = this.#pty
+        ? startPtyCommand(helper, { channel, env, term: this.#pty.term, size: this.#pty.size })
+        : startPipeCommand(helper, { channel, env });
+    } catch (err) {
+      removeRemoteConfig(configPath);
+      channel.stderr.write(`cpud: cannot start the command: ${messageOf(err)}\r\n`);
+      await this.#finish(channel, { code: 1 }, started);
+      return;
+    }
+
+    this.#options.onStart?.();
+    this.#log.info(`command started: ${describe(request)} (pid ${this.#command.pid})`);
+    if (this.#closed) this.#hangUp(this.#command);
+    const exit = await this.#command.finished;
+    removeRemoteConfig(configPath);
+    this.#options.onEnd?.();
+    await this.#finish(channel, exit, started);
+  }
+
+  #remoteConfig(request: ExecRequest): RemoteConfig {
+    const env = commandEnv({
+      clientEnv: this.#env,
+      term: this.#pty?.term,
+      connection: this.#options.connection,
+    });
+    const nonce = this.#env.get('CPUNONCE');
+    return {
+      argv: request.argv,
+      shellCommand: request.shellCommand,
+      env,
+      cwd: this.#env.get('PWD'),
+      namespace: this.#options.unshare !== undefined,
+      tty: this.#pty !== undefined,
+      nonce: nonce && request.port9p ? nonce : undefined,
+      port9p: request.port9p,
+      fstab: this.#env.get('CPU_FSTAB') ?? this.#env.get('LC_GLENDA_CPU_FSTAB'),
+      dbg9p: this.#options.dbg9p || request.debug,
+      user: this.#env.get('USER') ?? this.#options.user,
+    };
+  }
+
+  // Output first, then the status, then EOF and close: a client that reads
+  // the status must already hold every byte.
+  async #finish(channel: ssh2.ServerChannel, exit: CommandExit, started: number): Promise<void> {
+    await Promise.all([drained(channel), drained(channel.stderr)]);
+    const seconds = ((Date.now() - started) / 1000).toFixed(3);
+    if (exit.signal) {
+      channel.exit(exit.signal.replace(/^SIG/, ''), exit.coreDumped ?? false, '');
+      this.#log.info(`command ended: signal ${exit.signal} after ${seconds}s`);
+    } else {
+      channel.exit(exit.code ?? 255);
+      this.#log.info(`command ended: status ${exit.code} after ${seconds}s`);
+    }
+    channel.end();
+    this.#markEnded();
+  }
+}
+
+type Accept = (() => void) | undefined;
+type Reject = (() => void) | undefined;
+
+// A zero-length write completes only after every earlier write was handed
+// to the SSH layer (which itself waits for the client's window).
+function drained(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (!(stream as { writable?: boolean }).writable) return resolve();
+    stream.write(Buffer.alloc(0), () => resolve());
+  });
+}
+
+function describe(request: ExecRequest): string {
+  if (request.shellCommand !== undefined) return JSON.stringify(request.shellCommand);
+  if (request.argv.length === 0) return 'login shell';
+  return JSON.stringify(request.argv.join(' '));
+}

@@ -1,0 +1,78 @@
+/**
+ * The client keys allowed in. Read again at every login so that keys can be
+ * rotated without a restart. A missing or empty file is an error, never an
+ * open door.
+ */
+import { readFileSync } from 'node:fs';
+import ssh2 from 'ssh2';
+import { CpudError, messageOf, systemCodeOf } from '../errors.js';
+
+type ParsedKey = ssh2.ParsedKey;
+
+export interface AuthorizedKeys {
+  keys: ParsedKey[];
+  /** 1-based numbers of lines that held no usable key. */
+  badLines: number[];
+}
+
+const KEY_TYPE = /^(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-\S+)$/;
+
+export function readAuthorizedKeys(path: string): AuthorizedKeys {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const why = systemCodeOf(err) === 'ENOENT' ? 'no such file' : messageOf(err);
+    throw new CpudError(
+      'CPUD_ERR_CFG_KEYFILE',
+      `cannot read key file "${path}": ${why}; put the clients' public keys there or pass -key`,
+      { cause: err },
+    );
+  }
+
+  const result = text.includes('PRIVATE KEY') ? fromPrivateKey(text) : fromLines(text);
+  if (result.keys.length === 0) {
+    throw new CpudError(
+      'CPUD_ERR_CFG_KEYFILE',
+      `key file "${path}" holds no usable key: expected lines such as ` +
+        '"ssh-ed25519 AAAA... user@host"',
+    );
+  }
+  return result;
+}
+
+/** The authorized key whose public blob (which names its type) is `blob`. */
+export function findAuthorizedKey(keys: readonly ParsedKey[], blob: Buffer): ParsedKey | undefined {
+  return keys.find((key) => key.getPublicSSH().equals(blob));
+}
+
+// A private key file is accepted: its public half is the authorized key.
+function fromPrivateKey(text: string): AuthorizedKeys {
+  const parsed = ssh2.utils.parseKey(text);
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!key || key instanceof Error) return { keys: [], badLines: [1] };
+  return { keys: [key], badLines: [] };
+}
+
+function fromLines(text: string): AuthorizedKeys {
+  const keys: ParsedKey[] = [];
+  const badLines: number[] = [];
+  text.split('\n').forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const words = line.split(/\s+/);
+    // authorized_keys lines may start with options (from="...",no-pty ...).
+    const at = words.findIndex((w) => KEY_TYPE.test(w));
+    if (at < 0 || at + 1 >= words.length) {
+      badLines.push(index + 1);
+      return;
+    }
+    const parsed = ssh2.utils.parseKey(`${words[at]} ${words[at + 1]}`);
+    if (parsed instanceof Error || Array.isArray(parsed)) {
+      badLines.push(index + 1);
+      return;
+    }
+    keys.push(parsed);
+  });
+  return { keys, badLines };
+}

@@ -1,0 +1,84 @@
+/**
+ * The SSH side of cpud, whatever role accepted the socket: the daemon's
+ * listeners, a socket from systemd, or inetd's stdin all arrive through
+ * `handle()` (ssh2's `injectSocket`). It tracks connections for shutdown.
+ */
+import type { Socket } from 'node:net';
+import ssh2 from 'ssh2';
+import type { Logger } from '../log/logger.js';
+import { Connection, type SessionDefaults } from './connection.js';
+import type { HostKey } from './host-key.js';
+
+export interface SshServiceOptions {
+  hostKey: HostKey;
+  keyFile: string;
+  logger: Logger;
+  session: SessionDefaults;
+  /** Called when a connection ends (the one-connection role exits then). */
+  onConnectionClosed?: () => void;
+}
+
+export class SshService {
+  #server: ssh2.Server;
+  #options: SshServiceOptions;
+  #connections = new Set<Connection>();
+  #count = 0;
+
+  constructor(options: SshServiceOptions) {
+    this.#options = options;
+    const debug = options.logger.debugEnabled
+      ? (line: string) => options.logger.debug(`ssh: ${line}`)
+      : undefined;
+    this.#server = new ssh2.Server(
+      { hostKeys: [options.hostKey.privateKey], ident: 'cpud_0.1', debug },
+      (client, info) => this.#accept(client, info),
+    );
+    this.#server.on('error', (err: Error) => options.logger.debug(`ssh: ${err.message}`));
+  }
+
+  get connections(): number {
+    return this.#connections.size;
+  }
+
+  get sessions(): number {
+    let n = 0;
+    for (const connection of this.#connections) n += connection.sessions;
+    return n;
+  }
+
+  handle(socket: Socket): void {
+    socket.on('error', (err) => this.#options.logger.debug(`socket error: ${err.message}`));
+    this.#server.injectSocket(socket);
+  }
+
+  /** Hangs up every session, waits for each to report, then disconnects. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#connections].map((c) => c.close()));
+  }
+
+  destroy(): void {
+    for (const connection of this.#connections) connection.destroy();
+  }
+
+  #accept(client: ssh2.Connection, info: ssh2.ClientInfo): void {
+    // ssh2 keeps the socket it was given; its local end names our address.
+    const socket = (client as unknown as { _sock: Socket })._sock;
+    const id = `c${++this.#count}`;
+    const connection = new Connection(client, {
+      logger: this.#options.logger.child(id),
+      keyFile: this.#options.keyFile,
+      peer: { address: bare(info.ip) || 'unix', port: info.port ?? 0 },
+      local: { address: bare(socket?.localAddress) || 'unix', port: socket?.localPort ?? 0 },
+      session: this.#options.session,
+      onClose: () => {
+        this.#connections.delete(connection);
+        this.#options.onConnectionClosed?.();
+      },
+    });
+    this.#connections.add(connection);
+  }
+}
+
+function bare(address: string | undefined): string {
+  return (address ?? '').replace(/^::ffff:/, '');
+}
