@@ -16,6 +16,8 @@ export interface ExecRequest {
   argv: string[];
   /** Set when the words hold shell syntax: the text for `$SHELL -c`. */
   shellCommand?: string;
+  /** The command as the client wrote it, after the flags (for a shell fallback). */
+  text: string;
 }
 
 interface Word {
@@ -30,7 +32,7 @@ const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 export function parseExecString(text: string): ExecRequest {
   const { words, needsShell } = splitWords(text);
-  const request: ExecRequest = { debug: false, argv: [] };
+  const request: ExecRequest = { debug: false, argv: [], text: '' };
 
   let first = 0;
   for (; first < words.length; first++) {
@@ -50,11 +52,9 @@ export function parseExecString(text: string): ExecRequest {
 
   const rest = words.slice(first);
   request.argv = rest.map((w) => w.value);
+  request.text = text.slice(first === 0 ? 0 : words[first - 1].end).trim();
   const startsWithAssignment = rest.length > 0 && !rest[0].quoted && ASSIGNMENT.test(rest[0].value);
-  if (rest.length > 0 && (needsShell || startsWithAssignment)) {
-    const start = first === 0 ? 0 : words[first - 1].end;
-    request.shellCommand = text.slice(start).trim();
-  }
+  if (rest.length > 0 && (needsShell || startsWithAssignment)) request.shellCommand = request.text;
   return request;
 }
 

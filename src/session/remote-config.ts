@@ -14,6 +14,8 @@ export interface RemoteConfig {
   argv: string[];
   /** Shell text to run with `$SHELL -c`, when the exec string held syntax. */
   shellCommand?: string;
+  /** The command as the client wrote it: run by the shell when argv[0] is no program. */
+  text: string;
   /** The command's whole environment (CPUNONCE and CPU_FSTAB removed). */
   env: Record<string, string>;
   /** The client's working directory ($PWD), tried first. */

@@ -1,6 +1,11 @@
 /**
  * Turns the session's words into a program to start. Done inside the
  * command's namespace: after the fstab binds, /bin may be the client's.
+ *
+ * Plain words run directly, so a host without a shell still runs programs.
+ * Shell syntax runs through `$SHELL -c`, as sshd runs every command; so does
+ * a first word that names no program (`exit 3`, `cd /tmp && ...`, an alias):
+ * OpenSSH users expect their shell there.
  */
 import { accessSync, constants } from 'node:fs';
 import type { RemoteConfig } from './remote-config.js';
@@ -9,12 +14,16 @@ export type ResolvedCommand =
   | { file: string; args: string[]; argv0?: string }
   | { error: string; status: number };
 
-export function resolveCommand(config: Pick<RemoteConfig, 'argv' | 'shellCommand' | 'env'>): ResolvedCommand {
+type CommandWords = Pick<RemoteConfig, 'argv' | 'shellCommand' | 'text' | 'env'>;
+
+export function resolveCommand(config: CommandWords): ResolvedCommand {
+  const shell = pickShell(config.env.SHELL);
   if (config.argv.length > 0 && config.shellCommand === undefined) {
-    return { file: config.argv[0], args: config.argv.slice(1) };
+    const [file, ...args] = config.argv;
+    if (file.includes('/') || !shell || findInPath(file, config.env.PATH)) return { file, args };
+    return { file: shell, args: ['-c', config.text] };
   }
 
-  const shell = pickShell(config.env.SHELL);
   if (!shell) {
     return {
       error: 'no shell on this host (tried $SHELL and /bin/sh): name a program to run instead',
@@ -25,6 +34,10 @@ export function resolveCommand(config: Pick<RemoteConfig, 'argv' | 'shellCommand
   // A login shell, as sshd starts it: argv[0] begins with '-'.
   const base = shell.slice(shell.lastIndexOf('/') + 1);
   return { file: shell, args: [], argv0: `-${base}` };
+}
+
+function findInPath(name: string, path: string | undefined): boolean {
+  return (path ?? '').split(':').some((dir) => dir !== '' && isExecutable(`${dir}/${name}`));
 }
 
 function pickShell(fromEnv: string | undefined): string | undefined {

@@ -169,6 +169,7 @@ export class Session {
     return {
       argv: request.argv,
       shellCommand: request.shellCommand,
+      text: request.text,
       env,
       cwd: this.#env.get('PWD'),
       namespace: this.#options.unshare !== undefined,

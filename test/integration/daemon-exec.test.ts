@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { runSsh } from '../helpers/ssh.js';
+
+describe('daemon runs commands for the OpenSSH client', () => {
+  let daemon: TestDaemon;
+  before(async () => {
+    daemon = await startDaemon();
+  });
+  after(async () => {
+    await daemon.stop();
+  });
+
+  for (const status of [0, 3, 255]) {
+    it(`passes exit status ${status} through`, async () => {
+      const result = await runSsh(daemon, [`exit ${status}`]);
+      assert.equal(result.code, status, result.stderr);
+    });
+  }
+
+  it('keeps stdout and stderr apart', async () => {
+    const result = await runSsh(daemon, ['echo out; echo err >&2; echo out2']);
+    assert.equal(result.stdout.toString(), 'out\nout2\n');
+    assert.equal(result.stderr, 'err\n');
+    assert.equal(result.code, 0);
+  });
+
+  it('pipes 50 MB through stdin and back with the same checksum', async () => {
+    const input = randomBytes(50 * 1024 * 1024);
+    const result = await runSsh(daemon, ['cat'], { input });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout.length, input.length);
+    const sum = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+    assert.equal(sum(result.stdout), sum(input));
+  });
+
+  it('delivers all output before the exit status', async () => {
+    const result = await runSsh(daemon, ['head -c 3000000 /dev/zero; exit 7']);
+    assert.equal(result.stdout.length, 3_000_000);
+    assert.equal(result.code, 7);
+  });
+
+  it('gives a pty on ssh -tt whose tty is a /dev/pts name', async () => {
+    const result = await runSsh(daemon, ['tty'], { extra: ['-tt'] });
+    assert.match(result.stdout.toString(), /^\/dev\/pts\/\d+\r?\n/);
+    assert.equal(result.code, 0);
+  });
+
+  it('passes environment sent with SetEnv', async () => {
+    const result = await runSsh(daemon, ['printenv CPUD_TEST_VAR'], { extra: ['-o', 'SetEnv=CPUD_TEST_VAR="hello world"'] });
+    assert.equal(result.stdout.toString(), 'hello world\n');
+  });
+
+  it('runs a u-root style exec string with a quote inside an argument', async () => {
+    const result = await runSsh(daemon, [`'printf' '%s|' 'it'"'"'s' 'a b' '$HOME'`]);
+    assert.equal(result.stdout.toString(), "it's|a b|$HOME|");
+    assert.equal(result.code, 0);
+  });
+
+  it('runs shell syntax through the shell as sshd does', async () => {
+    const result = await runSsh(daemon, ['echo a b | wc -w; FOO=x; echo $FOO']);
+    assert.equal(result.stdout.toString().replace(/ +/g, ''), '2\nx\n');
+  });
+
+  it('reports a missing program with status 127 and its name', async () => {
+    const result = await runSsh(daemon, [`'no-such-program-xyz'`]);
+    assert.equal(result.code, 127);
+    assert.match(result.stderr, /no-such-program-xyz/);
+  });
+
+  it('reports a bad exec string on stderr with status 2', async () => {
+    const result = await runSsh(daemon, [`echo 'unterminated`]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /unterminated single quote/);
+  });
+
+  it('logs the login with the key fingerprint and the command with its status', async () => {
+    await runSsh(daemon, ['exit 4']);
+    await daemon.waitForLog(/login accepted for "\S+" from 127\.0\.0\.1: key ssh-ed25519 SHA256:/);
+    await daemon.waitForLog(/command ended: status 4/);
+  });
+});
