@@ -1,0 +1,90 @@
+/**
+ * Opening, reading and writing: Tlopen, Tlcreate, Tread, Twrite, Tfsync.
+ * Tread is the hot path: the reply frame is allocated once and the host
+ * pread lands directly in it, after the 11-byte Rread header.
+ */
+import { Errno, MessageType, QidType } from './constants.js';
+import { message } from './codec.js';
+import type { HandlerTable } from './context.js';
+import { NinepError } from './errno-of.js';
+import { fstatBig, fsyncFd, openFd, preadFd, pwriteFd, closeFd } from './host-fs.js';
+import { checkEntryName } from './names.js';
+import { hostOpenFlags } from './open-flags.js';
+import { qidOf } from './qid-of.js';
+
+/** size[4] type[1] tag[2] count[4]. */
+const RREAD_HEADER = 11;
+
+export const ioHandlers: HandlerTable = {
+  async Tlopen(m, ctx) {
+    const fid = ctx.fids.get(m.fid);
+    if (fid.fd !== undefined || fid.xattr !== undefined) throw new NinepError(Errno.EBADF, 'fid already open');
+    if (fid.qid.type & QidType.SYMLINK) throw new NinepError(Errno.ELOOP, 'open of a symlink');
+
+    fid.fd = await openFd(fid.path, hostOpenFlags(m.flags, false));
+    fid.openFlags = m.flags;
+    // iounit 0: the client then uses msize - 24 per Tread/Twrite.
+    return message('Rlopen', { tag: m.tag, qid: fid.qid, iounit: 0 });
+  },
+
+  // The fid names the directory and, on success, becomes the new open file.
+  async Tlcreate(m, ctx) {
+    const fid = ctx.fids.get(m.fid);
+    if (fid.fd !== undefined) throw new NinepError(Errno.EBADF, 'fid already open');
+    if ((fid.qid.type & QidType.DIR) === 0) throw new NinepError(Errno.ENOTDIR);
+    const name = checkEntryName(m.name);
+
+    const fd = await openFd(fid.child(name), hostOpenFlags(m.flags, true), m.mode & 0o7777);
+    let qid;
+    try {
+      qid = qidOf(await fstatBig(fd));
+    } catch (err) {
+      await closeFd(fd);
+      throw err;
+    }
+    fid.names.push(name);
+    fid.qid = qid;
+    fid.fd = fd;
+    fid.openFlags = m.flags;
+    return message('Rlcreate', { tag: m.tag, qid, iounit: 0 });
+  },
+
+  async Tread(m, ctx) {
+    const fid = ctx.fids.get(m.fid);
+    const count = Math.min(m.count, ctx.msize - RREAD_HEADER);
+    if (fid.xattr !== undefined) {
+      const data = fid.xattr.subarray(Number(m.offset), Number(m.offset) + count);
+      return message('Rread', { tag: m.tag, data });
+    }
+
+    return fid.use(async () => {
+      const fd = fid.fd;
+      if (fd === undefined) throw new NinepError(Errno.EBADF, 'read of an unopened fid');
+      const frame = Buffer.allocUnsafe(RREAD_HEADER + count);
+      const n = await preadFd(fd, frame, { at: RREAD_HEADER, length: count, position: m.offset });
+      frame.writeUInt32LE(RREAD_HEADER + n, 0);
+      frame[4] = MessageType.Rread;
+      frame.writeUInt16LE(m.tag, 5);
+      frame.writeUInt32LE(n, 7);
+      return frame.subarray(0, RREAD_HEADER + n);
+    });
+  },
+
+  async Twrite(m, ctx) {
+    const fid = ctx.fids.get(m.fid);
+    return fid.use(async () => {
+      if (fid.fd === undefined) throw new NinepError(Errno.EBADF, 'write to an unopened fid');
+      const count = await pwriteFd(fid.fd, m.data, m.offset);
+      return message('Rwrite', { tag: m.tag, count });
+    });
+  },
+
+  async Tfsync(m, ctx) {
+    const fid = ctx.fids.get(m.fid);
+    await fid.use(async () => {
+      if (fid.fd === undefined) throw new NinepError(Errno.EBADF, 'fsync of an unopened fid');
+      await fsyncFd(fid.fd, m.datasync !== 0);
+    });
+    return message('Rfsync', { tag: m.tag });
+  },
+};
