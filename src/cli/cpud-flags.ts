@@ -3,6 +3,7 @@
  * aliases. `parseCpudFlags` returns typed options or throws a coded error.
  */
 import { CpudError } from '../errors.js';
+import { parseGoDuration } from './go-duration.js';
 import type { FlagSpec } from './go-flags.js';
 import { parseFlags, helpText, type ParseFlagsOptions } from './parse-flags.js';
 
@@ -55,6 +56,28 @@ export const CPUD_FLAGS: readonly FlagSpec[] = [
     description: 'internal: the per-command namespace builder, started by cpud itself',
   },
   {
+    name: 'srv',
+    type: 'string',
+    valueName: 'PROGRAM',
+    description:
+      'hand each connection to PROGRAM on stdin/stdout, inetd style (e.g. "/usr/sbin/sshd -i"; ' +
+      'split on spaces) instead of the built-in SSH server',
+  },
+  {
+    name: 'init',
+    type: 'boolean',
+    description:
+      'run the init role (reap orphans, restart the daemon if it dies) even when not PID 1; ' +
+      'the machine set-up is done only as PID 1',
+  },
+  {
+    name: 'sleepBeforeServing',
+    type: 'string',
+    valueName: 'DURATION',
+    default: '0s',
+    description: 'wait this long (Go duration: 500ms, 2s, 1m) before serving, e.g. for a slow network at boot',
+  },
+  {
     name: 'demo',
     type: 'boolean',
     description:
@@ -79,6 +102,10 @@ export interface CpudFlags {
   address?: string;
   demo: boolean;
   stateDir?: string;
+  /** `-srv`: the program that serves each connection instead of the built-in server. */
+  srv?: string;
+  init: boolean;
+  sleepBeforeServingMs: number;
 }
 
 const PROGRAM: ParseFlagsOptions = {
@@ -101,6 +128,12 @@ export function parseCpudFlags(argv: readonly string[]): CpudFlags {
   if (network !== 'unix' && !isPort(port)) {
     throw flagError(`flag "-p": "${port}" is not a port number (0-65535)`);
   }
+  const srv = values.srv as string | undefined;
+  if (srv !== undefined && !srv.trim()) throw flagError('flag "-srv": the program is empty');
+  const sleep = parseGoDuration(String(values.sleepBeforeServing));
+  if (sleep === undefined || sleep < 0) {
+    throw flagError(`flag "-sleepBeforeServing": "${values.sleepBeforeServing}" is not a duration such as 2s`);
+  }
   return {
     debug: values.d === true,
     dbg9p: values.dbg9p === true,
@@ -111,6 +144,9 @@ export function parseCpudFlags(argv: readonly string[]): CpudFlags {
     address: values.addr as string | undefined,
     demo: values.demo === true,
     stateDir: values.state as string | undefined,
+    srv,
+    init: values.init === true,
+    sleepBeforeServingMs: sleep,
   };
 }
 

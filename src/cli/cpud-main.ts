@@ -1,10 +1,21 @@
 import { CpudError, messageOf } from '../errors.js';
 import { Logger } from '../log/logger.js';
+import { chooseRole } from '../roles/choose-role.js';
 import { cpudHelp, parseCpudFlags, type CpudFlags } from './cpud-flags.js';
 import { HelpRequested } from './parse-flags.js';
 
-/** Exit statuses: 2 for usage errors (as Go's flag package), 1 for the rest. */
+/**
+ * Picks the role (src/roles/choose-role.ts) and runs it. The one-connection
+ * role is chosen before flags are parsed: under inetd, fd 2 is the client,
+ * so even a usage error must go to its logger, not to stderr.
+ * Exit statuses: 2 for usage errors (as Go's flag package), 1 for the rest.
+ */
 export async function main(argv: string[]): Promise<void> {
+  if (chooseRole({ pid: process.pid, env: process.env }) === 'session') {
+    const { runOneConnection } = await import('../roles/one-connection.js');
+    return runOneConnection(argv);
+  }
+
   let flags: CpudFlags;
   try {
     flags = parseCpudFlags(argv);
@@ -14,16 +25,24 @@ export async function main(argv: string[]): Promise<void> {
       process.exit(0);
     }
     process.stderr.write(`cpud: ${messageOf(err)}\n\n${cpudHelp()}`);
-    process.exit(2);
+    // PID 1 must not exit over a typo on the kernel command line: serve with the defaults.
+    if (process.pid !== 1) process.exit(2);
+    argv = [];
+    flags = parseCpudFlags(argv);
   }
 
   const log = new Logger({ level: flags.debug ? 'debug' : 'info' });
   try {
+    if (chooseRole({ pid: process.pid, env: process.env, initFlag: flags.init }) === 'init') {
+      const { runInit } = await import('../roles/init.js');
+      await runInit(argv, log);
+      return;
+    }
     const { runDaemon } = await import('../roles/daemon.js');
     await runDaemon(flags, log);
   } catch (err) {
     const message = err instanceof CpudError ? err.message : `unexpected failure: ${messageOf(err)}`;
     log.error(message);
-    process.exit(1);
+    if (process.pid !== 1) process.exit(1);
   }
 }

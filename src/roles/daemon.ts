@@ -1,19 +1,89 @@
 /**
- * The daemon role: listen, hand every accepted socket to the SSH service,
- * and stop the way sshd does. SIGHUP: stop accepting, let running sessions
- * finish, then exit. SIGTERM/SIGINT: hang up every session, report, exit 0.
+ * The daemon role: listen (or serve the listeners systemd handed over), give
+ * every accepted socket to the SSH service or to `-srv PROGRAM`, keep
+ * systemd informed, and stop the way sshd does. SIGHUP: stop accepting, let
+ * running sessions finish, then exit. SIGTERM/SIGINT: hang up every
+ * session, report, exit 0.
  */
-import type { Server } from 'node:net';
+import type { Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { CpudFlags } from '../cli/cpud-flags.js';
 import type { Logger } from '../log/logger.js';
 import { SshService } from '../ssh/ssh-service.js';
-import { demoSshCommand } from './demo-keys.js';
-import { describeAddress, listen } from './listen.js';
+import { demoSshCommand, type DemoKeys } from './demo-keys.js';
+import { describeAddress, listen, listenOnFds } from './listen.js';
+import { Notifier } from './notifier.js';
 import { prepareService } from './service-config.js';
+import { takeListenFds } from './socket-activation.js';
+import { SrvProgram } from './srv-program.js';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
+const STATUS_EVERY_MS = 2000;
+
+/** What serves accepted sockets: the built-in SSH server or `-srv`. */
+interface Backend {
+  handle(socket: Socket): void;
+  readonly sessions: number;
+  close(): Promise<void>;
+  destroy(): void;
+  /** The start line's tail. */
+  readonly summary: string;
+  readonly demo?: DemoKeys;
+}
 
 export async function runDaemon(flags: CpudFlags, log: Logger): Promise<void> {
+  const backend = makeBackend(flags, log);
+  if (flags.sleepBeforeServingMs > 0) {
+    log.info(`sleeping ${flags.sleepBeforeServingMs} ms before serving (-sleepBeforeServing)`);
+    await sleep(flags.sleepBeforeServingMs);
+  }
+  const notifier = new Notifier(log);
+  const onSocket = (socket: Socket): void => backend.handle(socket);
+  const pauseOnConnect = flags.srv !== undefined;
+
+  const handed = takeListenFds();
+  const servers = handed
+    ? await listenOnFds(handed.fds, onSocket, { pauseOnConnect })
+    : [await listen(flags, onSocket, { pauseOnConnect })];
+  const where = servers
+    .map((s, i) => (handed ? `${describeAddress(s)} (fd ${handed.fds[i]}, ${handed.names[i]})` : describeAddress(s)))
+    .join(' and ');
+  log.info(`daemon listening on ${where}, ${backend.summary}`);
+  if (!notifier.via) log.debug('notify: off (NOTIFY_SOCKET unset or no way to send)');
+
+  const status = (): string => `serving ${backend.sessions} sessions`;
+  notifier.ready(status());
+  const statusTimer = setInterval(() => notifier.status(status()), STATUS_EVERY_MS);
+  statusTimer.unref();
+  const stopping = (): void => {
+    clearInterval(statusTimer);
+    notifier.stopping(`stopping with ${backend.sessions} sessions`);
+    for (const server of servers) server.close();
+  };
+
+  process.once('SIGHUP', () => drain(backend, log, stopping));
+  process.once('SIGTERM', () => shutdown(backend, log, { stopping, signal: 'SIGTERM' }));
+  process.once('SIGINT', () => shutdown(backend, log, { stopping, signal: 'SIGINT' }));
+  if (backend.demo) {
+    const first = describeAddress(servers[0]);
+    const port = Number(first.slice(first.lastIndexOf(':') + 1));
+    process.stdout.write(`Connect with:\n  ${demoSshCommand(backend.demo, port)}\n`);
+  }
+}
+
+function makeBackend(flags: CpudFlags, log: Logger): Backend {
+  if (flags.srv !== undefined) {
+    const srv = new SrvProgram(flags.srv, { logger: log, stderr: true });
+    return {
+      handle: (socket) => srv.handle(socket),
+      get sessions() {
+        return srv.running;
+      },
+      close: async () => srv.close(),
+      destroy: () => srv.close(),
+      summary: `connections go to "${flags.srv}"`,
+    };
+  }
   const config = prepareService(flags, log);
   const service = new SshService({
     hostKey: config.hostKey,
@@ -21,39 +91,41 @@ export async function runDaemon(flags: CpudFlags, log: Logger): Promise<void> {
     logger: log,
     session: config.session,
   });
-  const server = await listen(flags, (socket) => service.handle(socket));
-  const where = describeAddress(server);
-  log.info(
-    `daemon listening on ${where}, host key ${config.hostKey.type} ${config.hostKey.fingerprint}, ` +
-      `client keys from "${config.keyFile}"`,
-  );
-  if (config.demo) {
-    const port = Number(where.slice(where.lastIndexOf(':') + 1));
-    process.stdout.write(`Connect with:\n  ${demoSshCommand(config.demo, port)}\n`);
-  }
-
-  process.once('SIGHUP', () => drain(server, service, log));
-  process.once('SIGTERM', () => shutdown(server, service, log, 'SIGTERM'));
-  process.once('SIGINT', () => shutdown(server, service, log, 'SIGINT'));
+  const summary =
+    `host key ${config.hostKey.type} ${config.hostKey.fingerprint}, client keys from "${config.keyFile}"`;
+  return {
+    handle: (socket) => service.handle(socket),
+    get sessions() {
+      return service.sessions;
+    },
+    close: () => service.close(),
+    destroy: () => service.destroy(),
+    summary,
+    demo: config.demo,
+  };
 }
 
-function drain(server: Server, service: SshService, log: Logger): void {
-  log.info(`SIGHUP: no new connections; exiting when ${service.sessions} running sessions end`);
-  server.close();
+function drain(backend: Backend, log: Logger, stopping: () => void): void {
+  log.info(`SIGHUP: no new connections; exiting when ${backend.sessions} running sessions end`);
+  stopping();
   const check = setInterval(() => {
-    if (service.sessions > 0) return;
+    if (backend.sessions > 0) return;
     clearInterval(check);
-    service.destroy();
+    backend.destroy();
     log.info('all sessions ended; exiting');
     setImmediate(() => process.exit(0));
   }, 100);
 }
 
-async function shutdown(server: Server, service: SshService, log: Logger, signal: string): Promise<void> {
-  log.info(`${signal}: ending ${service.sessions} sessions and exiting`);
-  server.close();
+async function shutdown(
+  backend: Backend,
+  log: Logger,
+  options: { stopping: () => void; signal: string },
+): Promise<void> {
+  log.info(`${options.signal}: ending ${backend.sessions} sessions and exiting`);
+  options.stopping();
   const deadline = setTimeout(() => process.exit(0), SHUTDOWN_DEADLINE_MS);
   deadline.unref();
-  await service.close();
+  await backend.close();
   process.exit(0);
 }

@@ -12,8 +12,17 @@ export interface ListenSpec {
   address?: string;
 }
 
-export async function listen(spec: ListenSpec, onSocket: (socket: Socket) => void): Promise<Server> {
-  const server = createServer({ pauseOnConnect: false }, onSocket);
+export interface ListenOptions {
+  /** Leave accepted sockets unread, for handing them to another program. */
+  pauseOnConnect?: boolean;
+}
+
+export async function listen(
+  spec: ListenSpec,
+  onSocket: (socket: Socket) => void,
+  options: ListenOptions = {},
+): Promise<Server> {
+  const server = createServer({ pauseOnConnect: options.pauseOnConnect ?? false }, onSocket);
   try {
     await bind(server, spec);
   } catch (err) {
@@ -29,6 +38,30 @@ export async function listen(spec: ListenSpec, onSocket: (socket: Socket) => voi
     }
   }
   return server;
+}
+
+/** Serves listening sockets that were handed over (systemd `Accept=no`). */
+export async function listenOnFds(
+  fds: readonly number[],
+  onSocket: (socket: Socket) => void,
+  options: ListenOptions = {},
+): Promise<Server[]> {
+  const servers: Server[] = [];
+  for (const fd of fds) {
+    const server = createServer({ pauseOnConnect: options.pauseOnConnect ?? false }, onSocket);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err) =>
+        reject(
+          new CpudError('CPUD_ERR_CFG_LISTEN', `cannot serve the listening socket on fd ${fd}: ${messageOf(err)}`, {
+            cause: err,
+          }),
+        ),
+      );
+      server.listen({ fd }, resolve);
+    });
+    servers.push(server);
+  }
+  return servers;
 }
 
 export function describeAddress(server: Server): string {

@@ -1,0 +1,87 @@
+// cpud's few Linux calls that Node has no API for, used by the init role
+// (PID 1): reaping one orphan by pid, mount(2), bringing a link up, and
+// becoming a child subreaper. Every function is synchronous and returns
+// errno as a negative number instead of throwing, so the caller decides.
+#include <napi.h>
+
+#include <cerrno>
+#include <cstring>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace {
+
+// reap(pid): waitpid(pid, WNOHANG) for one pid the caller proved is an
+// orphan (a zombie whose parent is us and that Node did not spawn). Never
+// waits on "any child": that would take the status of a child libuv or
+// node-pty is waiting for (the Go daemon lost session exit codes that way).
+// Returns the raw wait status, -1 when the pid has not exited, or -errno.
+Napi::Value Reap(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  pid_t pid = info[0].As<Napi::Number>().Int32Value();
+  if (pid <= 0) return Napi::Number::New(env, -EINVAL);
+  int status = 0;
+  pid_t got = waitpid(pid, &status, WNOHANG);
+  if (got < 0) return Napi::Number::New(env, -errno);
+  if (got == 0) return Napi::Number::New(env, -1);
+  return Napi::Number::New(env, status);
+}
+
+// mount(source, target, fstype, flags, data): 0 or -errno.
+Napi::Value Mount(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string source = info[0].As<Napi::String>().Utf8Value();
+  std::string target = info[1].As<Napi::String>().Utf8Value();
+  std::string fstype = info[2].As<Napi::String>().Utf8Value();
+  unsigned long flags = info[3].As<Napi::Number>().Int64Value();
+  std::string data = info[4].As<Napi::String>().Utf8Value();
+  int rc = mount(source.c_str(), target.c_str(), fstype.c_str(), flags,
+                 data.empty() ? nullptr : data.c_str());
+  return Napi::Number::New(env, rc == 0 ? 0 : -errno);
+}
+
+// linkUp(name): sets IFF_UP on an interface (what `ip link set lo up`
+// does), because a boot image may have neither iproute2 nor busybox ip.
+Napi::Value LinkUp(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string name = info[0].As<Napi::String>().Utf8Value();
+  if (name.size() >= IFNAMSIZ) return Napi::Number::New(env, -EINVAL);
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Napi::Number::New(env, -errno);
+  struct ifreq req;
+  std::memset(&req, 0, sizeof req);
+  std::strncpy(req.ifr_name, name.c_str(), IFNAMSIZ - 1);
+  int rc = ioctl(fd, SIOCGIFFLAGS, &req);
+  if (rc == 0 && !(req.ifr_flags & IFF_UP)) {
+    req.ifr_flags |= IFF_UP;
+    rc = ioctl(fd, SIOCSIFFLAGS, &req);
+  }
+  int err = errno;
+  close(fd);
+  return Napi::Number::New(env, rc == 0 ? 0 : -err);
+}
+
+// setChildSubreaper(): orphans of our descendants come to us instead of
+// PID 1 (prctl PR_SET_CHILD_SUBREAPER, Linux 3.4), for `-init` when cpud
+// is not PID 1. 0 or -errno.
+Napi::Value SetChildSubreaper(const Napi::CallbackInfo& info) {
+  int rc = prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+  return Napi::Number::New(info.Env(), rc == 0 ? 0 : -errno);
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("reap", Napi::Function::New(env, Reap));
+  exports.Set("mount", Napi::Function::New(env, Mount));
+  exports.Set("linkUp", Napi::Function::New(env, LinkUp));
+  exports.Set("setChildSubreaper", Napi::Function::New(env, SetChildSubreaper));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(cpud_native, Init)

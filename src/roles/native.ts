@@ -1,0 +1,35 @@
+/**
+ * Loads cpud's own Node-API addon (native/, built by scripts/build-native.sh)
+ * on demand. Only the init role needs it; every other role runs without it.
+ */
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { CpudError, messageOf } from '../errors.js';
+
+export interface CpudNative {
+  /** waitpid(pid, WNOHANG): the raw status, -1 if still running, or -errno. */
+  reap(pid: number): number;
+  mount(source: string, target: string, fstype: string, flags: number, data: string): number;
+  linkUp(name: string): number;
+  setChildSubreaper(): number;
+}
+
+// dist/src/roles/native.js -> <package>/native/build/Release/
+const ADDON = fileURLToPath(new URL('../../../native/build/Release/cpud_native.node', import.meta.url));
+
+let loaded: CpudNative | undefined;
+
+export function loadNative(): CpudNative {
+  if (loaded) return loaded;
+  try {
+    loaded = createRequire(import.meta.url)(ADDON) as CpudNative;
+  } catch (err) {
+    // TODO: CPUD_ERR_INIT_NATIVE once src/errors.ts has it.
+    throw new CpudError(
+      'CPUD_ERR_NS_SETUP',
+      `cannot load cpud's addon "${ADDON}": ${messageOf(err)} (build it with scripts/build-native.sh)`,
+      { cause: err },
+    );
+  }
+  return loaded;
+}
