@@ -90,6 +90,12 @@ export class Connection {
   }
 
   #onFrame(frame: Buffer): void {
+    // Replies (odd type numbers) are never requests, whatever their layout.
+    if (frame[4]! % 2 === 1) {
+      this.#traceText(`<- reply type ${frame[4]} sent as a request`);
+      this.#send(message('Rlerror', { tag: frame.readUInt16LE(5), ecode: Errno.EOPNOTSUPP }));
+      return;
+    }
     let msg: Message;
     try {
       msg = decodeMessage(frame);

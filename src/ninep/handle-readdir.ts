@@ -37,29 +37,30 @@ export const readdirHandlers: HandlerTable = {
         fid.dir = { names: ['.', '..', ...(await readdir(fid.path))] };
       }
       const names = fid.dir.names;
-      let end = start;
-      let size = 0;
-      for (; end < names.length; end++) {
-        const len = DIRENT_FIXED + Buffer.byteLength(names[end]!);
-        if (size + len > room) break;
-        size += len;
-      }
-      // Zero entries means end of directory: never say so while some remain.
-      if (end === start && start < names.length) throw new NinepError(Errno.EINVAL, 'count too small');
-      const stats = await Promise.all(
-        names.slice(start, end).map((name) => lstatOrGone(entryPath(fid, name))),
-      );
-
-      const frame = Buffer.allocUnsafe(HEADER + size);
+      const frame = Buffer.allocUnsafe(HEADER + room);
       let at = HEADER;
-      stats.forEach((st, i) => {
-        if (st === undefined) return;
-        at = writeQid(frame, at, qidOf(st));
-        at = frame.writeBigUInt64LE(BigInt(start + i + 1), at);
-        at = frame.writeUInt8(direntType(st), at);
-        const len = frame.write(names[start + i]!, at + 2, 'utf8');
-        at = frame.writeUInt16LE(len, at) + len;
-      });
+      // Zero entries means end of directory: while entries remain, go on
+      // past a window whose files were all removed since the listing.
+      for (let from = start; at === HEADER && from < names.length; ) {
+        let end = from;
+        for (let size = 0; end < names.length; end++) {
+          size += DIRENT_FIXED + Buffer.byteLength(names[end]!);
+          if (size > room) break;
+        }
+        if (end === from) throw new NinepError(Errno.EINVAL, 'count too small for one entry');
+        const stats = await Promise.all(
+          names.slice(from, end).map((name) => lstatOrGone(entryPath(fid, name))),
+        );
+        stats.forEach((st, i) => {
+          if (st === undefined) return;
+          at = writeQid(frame, at, qidOf(st));
+          at = frame.writeBigUInt64LE(BigInt(from + i + 1), at);
+          at = frame.writeUInt8(direntType(st), at);
+          const len = frame.write(names[from + i]!, at + 2, 'utf8');
+          at = frame.writeUInt16LE(len, at) + len;
+        });
+        from = end;
+      }
       frame.writeUInt32LE(at, 0);
       frame[4] = MessageType.Rreaddir;
       frame.writeUInt16LE(m.tag, 5);
