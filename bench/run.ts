@@ -1,0 +1,148 @@
+/**
+ * `npm run bench [-- --quick]`: starts every server on loopback ports of its
+ * own, drives them all with OpenSSH's ssh in alternation, prints the table
+ * and writes it to bench/results/latest.md. Exits 0 whatever the figures.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { burst } from './burst.js';
+import { makeBenchKeys, type BenchKeys } from './bench-keys.js';
+import { addBenchUser } from './bench-user.js';
+import { connectLatency, execFirstByte, newFailures } from './latency.js';
+import { machineInfo } from './machine.js';
+import { idleMemory, sessionMemory, type MemorySamples } from './memory.js';
+import { parseBenchOptions } from './options.js';
+import { renderReport, type Goal, type Metric } from './report.js';
+import { freePort } from './server-process.js';
+import { REPO, SERVERS } from './servers.js';
+import { sshArgs } from './ssh-client.js';
+import type { Target } from './target.js';
+import { streamIn, streamOut } from './throughput.js';
+import { timedRun } from './timed-run.js';
+
+const CONNECT = 'connect + auth + `true` + exit (ms)';
+const FIRST_BYTE = 'exec to first byte, open connection (ms)';
+const OUT = 'output stream (MB/s)';
+const IN = 'input stream (MB/s)';
+const RATE = 'burst of 32: sessions/s';
+const WORST = 'burst of 32: worst latency (ms)';
+const IDLE = 'idle RSS, server process (MB)';
+const IDLE_AFTER = 'idle RSS after the load (MB)';
+const SESSION_RSS = 'per extra session, tree RSS (MB)';
+const SESSION_PSS = 'per extra session, tree PSS (MB)';
+
+const GOALS: Goal[] = [
+  { server: 'cpud', metric: CONNECT, limit: 1.0 },
+  { server: 'cpud', metric: OUT, limit: 0.9 },
+  { server: 'cpud', metric: IN, limit: 0.9 },
+  { server: 'cpud', metric: RATE, limit: 1.0 },
+  { server: 'cpud', metric: IDLE, limit: 4.0 },
+  { server: 'cpud-socket', metric: CONNECT, limit: 2.0 },
+];
+
+async function main(): Promise<void> {
+  const options = parseBenchOptions(process.argv.slice(2));
+  const startedAt = new Date();
+  const keys = makeBenchKeys();
+  const user = addBenchUser(keys.dir, keys.clientPublic);
+  const targets = await startTargets(keys, user.name);
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(targets.map((t) => t.server?.stop()));
+  };
+  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+
+  try {
+    const failures = newFailures();
+    const memory: MemorySamples = { idleRss: new Map(), idleTreeRss: new Map(), sessionRss: new Map(), sessionPss: new Map() };
+    const afterLoad: MemorySamples = { idleRss: new Map(), idleTreeRss: new Map(), sessionRss: new Map(), sessionPss: new Map() };
+    const phase = timer();
+
+    idleMemory(targets, memory);
+    const connect = await connectLatency(targets, keys, { reps: options.connectReps, failures });
+    phase('connect');
+    const firstByte = await execFirstByte(targets, keys, { reps: options.firstByteReps, failures });
+    phase('exec to first byte');
+    const bursts = await burst(targets, keys, { size: options.burstSize, reps: options.burstReps, failures });
+    phase('burst');
+    const stream = { bytes: options.streamBytes, reps: options.streamReps, failures };
+    const out = await streamOut(targets, keys, stream);
+    phase('stream out');
+    const input = await streamIn(targets, keys, stream);
+    phase('stream in');
+    await sessionMemory(targets, keys, { sessions: options.memorySessions, reps: options.memoryReps, failures, into: memory });
+    idleMemory(targets, afterLoad);
+    phase('memory');
+
+    const metrics: Metric[] = [
+      { title: CONNECT, better: 'lower', samples: connect, digits: 1 },
+      { title: FIRST_BYTE, better: 'lower', samples: firstByte, digits: 1 },
+      { title: OUT, better: 'higher', samples: out, digits: 0 },
+      { title: IN, better: 'higher', samples: input, digits: 0 },
+      { title: RATE, better: 'higher', samples: bursts.rate, digits: 1 },
+      { title: WORST, better: 'lower', samples: bursts.worst, digits: 0 },
+      { title: IDLE, better: 'lower', samples: memory.idleRss, digits: 1 },
+      { title: IDLE_AFTER, better: 'lower', samples: afterLoad.idleRss, digits: 1 },
+      { title: SESSION_RSS, better: 'lower', samples: memory.sessionRss, digits: 1 },
+      { title: SESSION_PSS, better: 'lower', samples: memory.sessionPss, digits: 1 },
+    ];
+    await stopAll();
+    const seconds = (Date.now() - startedAt.getTime()) / 1000;
+    const text = renderReport({ options, machine: machineInfo(), targets, metrics, goals: GOALS, failures, startedAt, seconds });
+    const file = join(REPO, options.output);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+    process.stdout.write(`${text}\nwritten to ${options.output}\n`);
+  } finally {
+    await stopAll();
+    user.remove();
+    keys.cleanup();
+  }
+}
+
+/** Starts each server; one that fails to start or to log in is reported n/a. */
+async function startTargets(keys: BenchKeys, user: string): Promise<Target[]> {
+  const targets: Target[] = [];
+  for (const spec of SERVERS) {
+    const port = await freePort();
+    const target: Target = { id: spec.id, label: spec.label, port, user, streams: spec.streams };
+    targets.push(target);
+    try {
+      target.server = await spec.start(keys, port);
+    } catch (err) {
+      target.unavailable = `did not start: ${(err as Error).message.split('\n')[0]}`;
+      continue;
+    }
+    // The first login also warms up what a server loads lazily.
+    for (let i = 0; i < 2 && !target.unavailable; i++) {
+      const run = await timedRun('ssh', [...sshArgs(target, keys), 'echo ok'], { timeoutMs: 20_000 });
+      if (run.code !== 0 || !run.head.startsWith('ok')) {
+        const why = run.stderr.trim().split('\n').pop() || `status ${run.code ?? run.signal}`;
+        target.unavailable = spec.id === 'cpud-socket' ? `role not available: ${why}` : `no login: ${why}`;
+        await target.server.stop();
+      }
+    }
+    log(`${spec.label}: ${target.unavailable ?? `port ${port}, pid ${target.server.pid}`}`);
+  }
+  return targets;
+}
+
+function timer(): (name: string) => void {
+  let last = Date.now();
+  return (name) => {
+    const now = Date.now();
+    log(`${name}: ${((now - last) / 1000).toFixed(1)} s`);
+    last = now;
+  };
+}
+
+function log(line: string): void {
+  process.stderr.write(`bench: ${line}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);
