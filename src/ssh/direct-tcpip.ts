@@ -6,6 +6,7 @@ import { connect } from 'node:net';
 import type ssh2 from 'ssh2';
 import type { Logger } from '../log/logger.js';
 import { isLoopback } from './loopback.js';
+import { splice } from './splice.js';
 
 export function openDirectTcpip(
   accept: () => ssh2.ServerChannel | undefined,
@@ -18,7 +19,7 @@ export function openDirectTcpip(
     reject();
     return;
   }
-  const socket = connect({ host: info.destIP, port: info.destPort });
+  const socket = connect({ host: info.destIP, port: info.destPort, allowHalfOpen: true });
   socket.once('error', (err) => {
     log.debug(`direct-tcpip to ${info.destIP}:${info.destPort} failed: ${err.message}`);
     reject();
@@ -30,9 +31,6 @@ export function openDirectTcpip(
       return;
     }
     socket.removeAllListeners('error');
-    socket.on('error', () => channel.close());
-    channel.on('error', () => socket.destroy());
-    socket.pipe(channel).pipe(socket);
-    channel.on('close', () => socket.destroy());
+    splice(socket, channel);
   });
 }

@@ -8,6 +8,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type ssh2 from 'ssh2';
 import type { Logger } from '../log/logger.js';
 import { isLoopback, loopbackBindAddress } from './loopback.js';
+import { splice } from './splice.js';
 
 interface Listener {
   server: Server;
@@ -34,7 +35,7 @@ export class RemoteForwards {
       return;
     }
 
-    const listener: Listener = { server: createServer(), sockets: new Set() };
+    const listener: Listener = { server: createServer({ allowHalfOpen: true }), sockets: new Set() };
     listener.server.on('connection', (socket) => this.#forward(listener, socket, bindAddr));
     listener.server.once('error', (err) => {
       this.#log.info(`tcpip-forward "${bindAddr}:${bindPort}" failed: ${err.message}`);
@@ -84,10 +85,7 @@ export class RemoteForwards {
         socket.destroy();
         return;
       }
-      channel.on('error', () => socket.destroy());
-      socket.pipe(channel).pipe(socket);
-      socket.on('close', () => channel.close());
-      channel.on('close', () => socket.destroy());
+      splice(socket, channel);
     });
   }
 }

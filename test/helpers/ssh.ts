@@ -11,7 +11,9 @@ export interface SshResult {
 }
 
 export function sshArgs(daemon: TestDaemon, extra: string[] = [], key = daemon.keys.clientKey): string[] {
+  // ssh keeps the first value of an option: the caller's extras come first.
   return [
+    ...extra,
     '-F', '/dev/null',
     '-i', key,
     '-o', 'IdentitiesOnly=yes',
@@ -20,7 +22,6 @@ export function sshArgs(daemon: TestDaemon, extra: string[] = [], key = daemon.k
     '-o', 'BatchMode=yes',
     '-o', 'LogLevel=ERROR',
     '-p', String(daemon.port),
-    ...extra,
     '127.0.0.1',
   ];
 }
