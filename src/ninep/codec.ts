@@ -62,7 +62,9 @@ export function decodeMessage(frame: Buffer): Message {
     },
   };
   for (const [field, kind] of SCHEMAS[name]) msg[field] = read[kind]();
-  if (at !== frame.length) throw new DecodeError(`${name} has ${frame.length - at} extra bytes`, { tag });
+  if (at !== frame.length) {
+    throw new DecodeError(`${name} has ${frame.length - at} extra bytes`, { tag });
+  }
 
   return msg as Message;
 }

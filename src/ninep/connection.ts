@@ -103,7 +103,8 @@ export class Connection {
       const e = err as DecodeError;
       this.#traceText(`<- bad message: ${e.message}`);
       if (e.tag === undefined) return;
-      this.#send(message('Rlerror', { tag: e.tag, ecode: e.unknownType ? Errno.EOPNOTSUPP : Errno.EINVAL }));
+      const ecode = e.unknownType ? Errno.EOPNOTSUPP : Errno.EINVAL;
+      this.#send(message('Rlerror', { tag: e.tag, ecode }));
       return;
     }
     if (this.#trace) this.#trace(traceLine('<-', msg));
@@ -153,7 +154,8 @@ export class Connection {
       frame = encodeMessage(message('Rlerror', { tag, ecode: errnoOf(err) }));
     }
     if (frame.length > this.#ctx.msize && frame[4] !== MessageType.Rversion) {
-      frame = encodeMessage(message('Rlerror', { tag: frame.readUInt16LE(5), ecode: Errno.EMSGSIZE }));
+      const tag = frame.readUInt16LE(5);
+      frame = encodeMessage(message('Rlerror', { tag, ecode: Errno.EMSGSIZE }));
     }
     if (this.#trace) this.#trace(traceLine('->', decodeMessage(frame)));
     if (!this.#corked) {

@@ -55,7 +55,10 @@ export const IOHDRSZ = 24;
 export const MAXWELEM = 16;
 
 /** qid.type bits. */
-export const QidType = { DIR: 0x80, APPEND: 0x40, EXCL: 0x20, MOUNT: 0x10, AUTH: 0x08, TMP: 0x04, SYMLINK: 0x02, LINK: 0x01, FILE: 0x00 } as const;
+export const QidType = {
+  DIR: 0x80, APPEND: 0x40, EXCL: 0x20, MOUNT: 0x10, AUTH: 0x08, TMP: 0x04, SYMLINK: 0x02,
+  LINK: 0x01, FILE: 0x00,
+} as const;
 
 /** Tgetattr request_mask / Rgetattr valid bits. */
 export const GetattrMask = {

@@ -54,7 +54,8 @@ export class FrameReader {
   /** Bytes needed before joining the parts is worth it: the header, then the frame. */
   #pendingSize(): number {
     if (this.#have < HEADER_SIZE) return HEADER_SIZE;
-    const head = this.#parts.length === 1 ? this.#parts[0]! : Buffer.concat(this.#parts, HEADER_SIZE);
+    const head =
+      this.#parts.length === 1 ? this.#parts[0]! : Buffer.concat(this.#parts, HEADER_SIZE);
     const size = head.readUInt32LE(0);
     // Oversized or broken sizes are judged by #cut as soon as the header is here.
     return size < HEADER_SIZE || size > this.maxSize ? HEADER_SIZE : size;

@@ -18,7 +18,9 @@ const RREAD_HEADER = 11;
 export const ioHandlers: HandlerTable = {
   async Tlopen(m, ctx) {
     const fid = ctx.fids.get(m.fid);
-    if (fid.fd !== undefined || fid.xattr !== undefined) throw new NinepError(Errno.EBADF, 'fid already open');
+    if (fid.fd !== undefined || fid.xattr !== undefined) {
+      throw new NinepError(Errno.EBADF, 'fid already open');
+    }
     if (fid.qid.type & QidType.SYMLINK) throw new NinepError(Errno.ELOOP, 'open of a symlink');
 
     fid.fd = await openFd(fid.path, hostOpenFlags(m.flags, false));

@@ -42,7 +42,8 @@ export const miscHandlers: HandlerTable = {
   async Tgetlock(m, ctx) {
     ctx.fids.get(m.fid);
     const { start, length, proc_id, client_id } = m;
-    return message('Rgetlock', { tag: m.tag, lock_type: LockType.UNLCK, start, length, proc_id, client_id });
+    const lock_type = LockType.UNLCK;
+    return message('Rgetlock', { tag: m.tag, lock_type, start, length, proc_id, client_id });
   },
 
   // Extended attributes are not served (cpu mounts with noxattr). Listing

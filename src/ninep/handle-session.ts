@@ -24,7 +24,8 @@ export const sessionHandlers: HandlerTable = {
     // A Tversion aborts every outstanding fid of the session.
     ctx.fids.clear();
     if (ok) ctx.setMsize(msize);
-    return message('Rversion', { tag: m.tag, msize, version: ok ? VERSION_9P2000_L : VERSION_UNKNOWN });
+    const version = ok ? VERSION_9P2000_L : VERSION_UNKNOWN;
+    return message('Rversion', { tag: m.tag, msize, version });
   },
 
   // The Linux client never sends Tauth for 9P2000.L mounts without an

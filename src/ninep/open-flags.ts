@@ -13,7 +13,9 @@ import { constants } from 'node:fs';
 
 import { OpenFlag } from './constants.js';
 
-const PASSED = ['WRONLY', 'RDWR', 'TRUNC', 'APPEND', 'NONBLOCK', 'DSYNC', 'SYNC', 'DIRECTORY'] as const;
+const PASSED = [
+  'WRONLY', 'RDWR', 'TRUNC', 'APPEND', 'NONBLOCK', 'DSYNC', 'SYNC', 'DIRECTORY',
+] as const;
 
 /** Host open(2) flags for a Tlopen (`create` adds O_CREAT and honours O_EXCL). */
 export function hostOpenFlags(p9flags: number, create: boolean): number {

@@ -19,7 +19,8 @@ export function traceLine(arrow: '<-' | '->', msg: Message): string {
 function show(value: unknown): string {
   if (Buffer.isBuffer(value)) return `${value.length}b`;
   if (Array.isArray(value)) {
-    return value.every((v) => typeof v === 'string') ? `[${value.join(',')}]` : String(value.length);
+    const names = value.every((v) => typeof v === 'string');
+    return names ? `[${value.join(',')}]` : String(value.length);
   }
   if (typeof value === 'object' && value !== null) return showQid(value as Qid);
   if (typeof value === 'string') return JSON.stringify(value);

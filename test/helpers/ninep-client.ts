@@ -129,7 +129,11 @@ export class NinepClient {
 export function decodeDirents(data: Buffer): Dirent[] {
   const out: Dirent[] = [];
   for (let at = 0; at < data.length; ) {
-    const qid = { type: data[at]!, version: data.readUInt32LE(at + 1), path: data.readBigUInt64LE(at + 5) };
+    const qid = {
+      type: data[at]!,
+      version: data.readUInt32LE(at + 1),
+      path: data.readBigUInt64LE(at + 5),
+    };
     const offset = data.readBigUInt64LE(at + 13);
     const dtype = data[at + 21]!;
     const len = data.readUInt16LE(at + 22);
