@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, statSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, rmSync, utimesSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { CpioWriter, type CpioEntry } from './cpio.js';
 import { DEFAULT_MODULES, findGuestKernel, resolveModules, type GuestKernel } from './kernel.js';
@@ -43,7 +43,11 @@ export async function buildInitramfs(options: InitramfsOptions = {}): Promise<In
   const entries = collectEntries(kernel, options);
 
   const path = join(VM_CACHE, `initramfs-${manifestHash(entries)}.cpio`);
-  if (existsSync(path)) return { path, kernel };
+  if (existsSync(path)) {
+    const now = new Date();
+    utimesSync(path, now, now);
+    return { path, kernel };
+  }
 
   mkdirSync(VM_CACHE, { recursive: true });
   const partial = `${path}.${process.pid}.partial`;
@@ -53,7 +57,17 @@ export async function buildInitramfs(options: InitramfsOptions = {}): Promise<In
   } finally {
     rmSync(partial, { force: true });
   }
+  pruneCache();
   return { path, kernel };
+}
+
+/** Keeps the most recently used archives: each build with Node is ~180 MB. */
+function pruneCache(keep = 4): void {
+  const archives = readdirSync(VM_CACHE)
+    .filter((name) => /^initramfs-[0-9a-f]+\.cpio$/.test(name))
+    .map((name) => ({ path: join(VM_CACHE, name), used: statSync(join(VM_CACHE, name)).mtimeMs }))
+    .sort((a, b) => b.used - a.used);
+  for (const old of archives.slice(keep)) rmSync(old.path, { force: true });
 }
 
 /** Writes entries as one archive, adding missing parent folders first. */

@@ -87,7 +87,7 @@ export async function startOursAsNobody(root: string): Promise<NinepServer> {
 /** Debian's diod (package diod), optionally as uid 65534 through setpriv. */
 export async function startDiod(root: string, asNobody = false): Promise<NinepServer> {
   const port = await freePort();
-  const diod = ['diod', '-f', '-n', '-e', root, '-l', `127.0.0.1:${port}`, '-L', 'stderr'];
+  const diod = ['diod', '-f', '-n', '-c', '/dev/null', '-e', root, '-l', `127.0.0.1:${port}`, '-L', 'stderr'];
   const drop = ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups'];
   const argv = asNobody ? [...drop, ...diod] : diod;
   const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
