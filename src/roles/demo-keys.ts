@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
+import { generateEd25519 } from '../ssh/generate-key.js';
 import type { HostKey } from '../ssh/host-key.js';
 
 export interface DemoKeys {
@@ -19,7 +19,7 @@ export function ensureDemoKeys(stateDir: string, hostKey: HostKey): DemoKeys {
   const privateKeyFile = join(stateDir, 'demo_client_key');
   const publicKeyFile = `${privateKeyFile}.pub`;
   if (!existsSync(privateKeyFile) || !existsSync(publicKeyFile)) {
-    const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'cpud-demo' });
+    const pair = generateEd25519('cpud-demo');
     writeFileSync(privateKeyFile, pair.private, { mode: 0o600 });
     writeFileSync(publicKeyFile, `${pair.public}\n`, { mode: 0o644 });
   }

@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import ssh2 from 'ssh2';
 import { CpudError, messageOf, systemCodeOf } from '../errors.js';
 import { fingerprint } from './fingerprint.js';
+import { generateEd25519 } from './generate-key.js';
 
 export interface HostKey {
   path: string;
@@ -60,7 +61,7 @@ export function ensureHostKey(path: string): { created: boolean } {
 
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    const pair = ssh2.utils.generateKeyPairSync('ed25519');
+    const pair = generateEd25519();
     // 'wx': never overwrite a key another process made meanwhile.
     writeFileSync(path, pair.private, { mode: 0o600, flag: 'wx' });
     writeFileSync(`${path}.pub`, `${pair.public}\n`, { mode: 0o644 });

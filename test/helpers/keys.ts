@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
+import { generateEd25519 } from '../../src/ssh/generate-key.js';
 
 export interface TestKeys {
   dir: string;
@@ -22,9 +22,9 @@ export interface TestKeys {
 
 export function makeTestKeys(): TestKeys {
   const dir = mkdtempSync(join(tmpdir(), 'cpud-test-'));
-  const host = ssh2.utils.generateKeyPairSync('ed25519');
-  const client = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'test-client' });
-  const stranger = ssh2.utils.generateKeyPairSync('ed25519');
+  const host = generateEd25519();
+  const client = generateEd25519('test-client');
+  const stranger = generateEd25519();
   const write = (name: string, text: string, mode = 0o600): string => {
     const path = join(dir, name);
     writeFileSync(path, text, { mode });

@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { startDaemon } from '../helpers/daemon.js';
+import { makeTestKeys } from '../helpers/keys.js';
+import { CPUD_BIN } from '../helpers/paths.js';
+import { runSsh, spawnSsh } from '../helpers/ssh.js';
+import { pidsMatching, waitUntil } from '../helpers/wait.js';
+import ssh2 from 'ssh2';
+
+function startFails(args: string[]): { status: number | null; stderr: string } {
+  const result = spawnSync(CPUD_BIN, ['-p', '0', '-addr', '127.0.0.1', ...args], { encoding: 'utf8', timeout: 10_000 });
+  return { status: result.status, stderr: result.stderr };
+}
+
+describe('daemon start-up checks', () => {
+  it('refuses to start when the key file is missing, naming it', () => {
+    const keys = makeTestKeys();
+    const missing = join(keys.dir, 'nope');
+    const { status, stderr } = startFails(['-hostkey', keys.hostKey, '-key', missing]);
+    assert.equal(status, 1);
+    assert.match(stderr, new RegExp(`cannot read key file "${missing}": no such file`));
+    keys.cleanup();
+  });
+
+  it('refuses to start when the key file holds no key', () => {
+    const keys = makeTestKeys();
+    const empty = join(keys.dir, 'empty');
+    writeFileSync(empty, '# nothing here\n');
+    const { status, stderr } = startFails(['-hostkey', keys.hostKey, '-key', empty]);
+    assert.equal(status, 1);
+    assert.match(stderr, /holds no usable key/);
+    keys.cleanup();
+  });
+
+  it('refuses a host key others can read, and one it cannot parse', () => {
+    const keys = makeTestKeys();
+    chmodSync(keys.hostKey, 0o644);
+    assert.match(startFails(['-hostkey', keys.hostKey, '-key', keys.authorized]).stderr, /mode 0644, expected 0600/);
+    const junk = join(keys.dir, 'junk');
+    writeFileSync(junk, 'not a key', { mode: 0o600 });
+    const bad = startFails(['-hostkey', junk, '-key', keys.authorized]);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, new RegExp(`cannot read host key "${junk}"`));
+    keys.cleanup();
+  });
+
+  it('exits 2 with usage on an unknown flag', () => {
+    const { status, stderr } = startFails(['-nosuchflag']);
+    assert.equal(status, 2);
+    assert.match(stderr, /unknown flag "-nosuchflag"/);
+    assert.match(stderr, /-hostkey FILE/);
+  });
+
+  it('lists every flag with its default on -h', () => {
+    const result = spawnSync(CPUD_BIN, ['-h'], { encoding: 'utf8' });
+    assert.equal(result.status, 0);
+    for (const flag of ['-d', '-dbg9p', '-hostkey', '-key', '-network', '-p', '-remote']) {
+      assert.match(result.stdout, new RegExp(`\\n  ${flag}\\b`));
+    }
+    assert.match(result.stdout, /default: "17010"/);
+  });
+
+  it('serves a daemon on a unix socket with -network unix', async () => {
+    const keys = makeTestKeys();
+    const path = join(keys.dir, 'cpud.sock');
+    const daemon = await startDaemon({ keys, args: ['-network', 'unix', '-p', path] });
+    await daemon.waitForLog(new RegExp(`listening on unix:${path}`));
+    const client = new ssh2.Client();
+    const output = await new Promise<string>((resolve, reject) => {
+      client.on('ready', () => client.exec('echo via unix', (err, ch) => {
+        if (err) return reject(err);
+        let out = '';
+        ch.on('data', (d: Buffer) => (out += d)).on('close', () => resolve(out));
+      }));
+      client.on('error', reject);
+      // ssh2 speaks over any stream: here a unix socket we dial ourselves.
+      client.connect({ sock: connect(path), privateKey: readFileSync(keys.clientKey), username: 'u' });
+    });
+    client.end();
+    assert.equal(output, 'via unix\n');
+    await daemon.stop();
+    keys.cleanup();
+  });
+});
+
+describe('daemon authentication', () => {
+  it('refuses a key that is not in the key file and logs its fingerprint', async () => {
+    const daemon = await startDaemon();
+    const result = await runSsh(daemon, ['true'], { key: daemon.keys.strangerKey });
+    assert.equal(result.code, 255);
+    assert.match(result.stderr, /Permission denied \(publickey\)/);
+    await daemon.waitForLog(/login refused for "\S+" from 127\.0\.0\.1: key ssh-ed25519 SHA256:\S+ is not authorized/);
+    await daemon.stop();
+  });
+
+  it('reads the key file again at each login', async () => {
+    const daemon = await startDaemon();
+    assert.equal((await runSsh(daemon, ['true'], { key: daemon.keys.strangerKey })).code, 255);
+    const stranger = ssh2.utils.parseKey(readFileSync(daemon.keys.strangerKey)) as ssh2.ParsedKey;
+    appendFileSync(daemon.keys.authorized, `${stranger.type} ${stranger.getPublicSSH().toString('base64')}\n`);
+    assert.equal((await runSsh(daemon, ['true'], { key: daemon.keys.strangerKey })).code, 0);
+    await daemon.stop();
+  });
+
+  it('accepts a private key file as the key file, using its public half', async () => {
+    const keys = makeTestKeys();
+    const privateAsKeys = join(keys.dir, 'client_copy');
+    writeFileSync(privateAsKeys, keys.clientPrivate, { mode: 0o600 });
+    const daemon = await startDaemon({ keys, args: ['-key', privateAsKeys] });
+    assert.equal((await runSsh(daemon, ['true'])).code, 0);
+    await daemon.stop();
+    keys.cleanup();
+  });
+});
+
+describe('daemon shutdown', () => {
+  it('lets a running session finish on SIGHUP, refuses new ones, then exits 0', async () => {
+    const daemon = await startDaemon();
+    const ssh = spawnSsh(daemon, ['sleep 1.5; echo finished']);
+    let out = '';
+    ssh.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const sshExit = new Promise<number | null>((resolve) => ssh.on('exit', (code) => resolve(code)));
+    await daemon.waitForLog(/command started/);
+    daemon.proc.kill('SIGHUP');
+    await daemon.waitForLog(/SIGHUP/);
+    assert.notEqual((await runSsh(daemon, ['true'])).code, 0, 'a new connection must be refused');
+    assert.equal(await sshExit, 0);
+    assert.equal(out, 'finished\n');
+    assert.equal(await daemon.stop(), 0);
+  });
+
+  it('ends sessions on SIGTERM, reports their status, and exits 0', async () => {
+    const daemon = await startDaemon();
+    const marker = `${4000 + Math.floor(Math.random() * 999)}.5`;
+    const ssh = spawnSsh(daemon, [`sleep ${marker}`]);
+    const sshExit = new Promise<number | null>((resolve) => ssh.on('exit', (code) => resolve(code)));
+    await waitUntil(() => pidsMatching(`sleep ${marker}`).length === 1, 'the command to start');
+    daemon.proc.kill('SIGTERM');
+    // The command dies of SIGHUP; OpenSSH's client then exits 255.
+    assert.equal(await sshExit, 255);
+    assert.equal(await daemon.stop(), 0);
+    assert.deepEqual(pidsMatching(`sleep ${marker}`), []);
+  });
+});
