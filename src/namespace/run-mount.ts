@@ -20,12 +20,20 @@ export function runMount(args: string[], stdio: StdioOptions = ['ignore', 'ignor
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', (err) => resolve({ ok: false, message: `cannot run mount: ${err.message}` }));
     child.on('close', (code) => {
-      const last = stderr.trim().split('\n').pop()?.replace(/^mount: /, '') ?? '';
-      resolve({ ok: code === 0, message: last || `mount exited with status ${code}` });
+      resolve({ ok: code === 0, message: reasonOf(stderr) || `mount exited with status ${code}` });
     });
   });
 }
 
 function mountPath(): string {
   return ['/usr/bin/mount', '/bin/mount'].find((p) => existsSync(p)) ?? '/bin/mount';
+}
+
+// util-linux adds a hint line about dmesg to every failure: keep the reason.
+function reasonOf(stderr: string): string {
+  return stderr
+    .split('\n')
+    .map((line) => line.trim().replace(/^mount: /, ''))
+    .filter((line) => line !== '' && !line.startsWith('dmesg(1)'))
+    .join(' ');
 }

@@ -20,12 +20,15 @@ export interface DaemonOptions {
   args?: string[];
   env?: NodeJS.ProcessEnv;
   keys?: TestKeys;
+  /** A command to run cpud under, such as setpriv to drop root. */
+  wrap?: string[];
 }
 
 export async function startDaemon(options: DaemonOptions = {}): Promise<TestDaemon> {
   const keys = options.keys ?? makeTestKeys();
   const args = ['-p', '0', '-addr', '127.0.0.1', '-hostkey', keys.hostKey, '-key', keys.authorized];
-  const proc = spawn(CPUD_BIN, [...args, ...(options.args ?? [])], {
+  const argv = [...(options.wrap ?? []), CPUD_BIN, ...args, ...(options.args ?? [])];
+  const proc = spawn(argv[0], argv.slice(1), {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
