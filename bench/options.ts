@@ -33,7 +33,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     streamBytes: quick ? 100e6 : 1e9,
     streamReps: quick ? 2 : 3,
     burstSize: 32,
-    burstReps: quick ? 2 : 4,
+    burstReps: quick ? 1 : 3,
     memorySessions: 8,
     memoryReps: quick ? 1 : 2,
     output: 'bench/results/latest.md',
