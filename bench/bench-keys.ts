@@ -5,7 +5,16 @@
  * off" cpud runs as nobody and must reach its key files.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -32,9 +41,21 @@ export function makeBenchKeys(): BenchKeys {
   const hostKey = join(dir, 'host_ed25519');
   const clientKey = join(dir, 'client_ed25519');
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'bench-host', '-f', hostKey]);
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'bench-client', '-f', clientKey]);
+  execFileSync('ssh-keygen', [
+    '-q',
+    '-t',
+    'ed25519',
+    '-N',
+    '',
+    '-C',
+    'bench-client',
+    '-f',
+    clientKey,
+  ]);
   const dropbearHostKey = join(dir, 'host_ed25519.dropbear');
-  execFileSync('dropbearconvert', ['openssh', 'dropbear', hostKey, dropbearHostKey], { stdio: 'ignore' });
+  execFileSync('dropbearconvert', ['openssh', 'dropbear', hostKey, dropbearHostKey], {
+    stdio: 'ignore',
+  });
 
   const hostPublic = words(readFileSync(`${hostKey}.pub`, 'utf8'));
   const clientPublic = words(readFileSync(`${clientKey}.pub`, 'utf8'));

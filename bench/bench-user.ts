@@ -26,11 +26,21 @@ export interface BenchUser {
 export function addBenchUser(dir: string, publicKey: string): BenchUser {
   const home = join(dir, 'home');
   mkdirSync(join(home, '.ssh'), { recursive: true, mode: 0o755 });
-  writeFileSync(join(home, '.ssh', 'authorized_keys'), `${publicKey} bench-client\n`, { mode: 0o644 });
+  writeFileSync(join(home, '.ssh', 'authorized_keys'), `${publicKey} bench-client\n`, {
+    mode: 0o644,
+  });
 
   // A user left behind by a bench that was killed is replaced.
   if (exists()) userdel();
-  execFileSync('useradd', ['--system', '--no-create-home', '--home-dir', home, '--shell', '/bin/sh', BENCH_USER]);
+  execFileSync('useradd', [
+    '--system',
+    '--no-create-home',
+    '--home-dir',
+    home,
+    '--shell',
+    '/bin/sh',
+    BENCH_USER,
+  ]);
   // useradd locks the password with "!", and sshd without PAM refuses any
   // login to a locked account; "*" means "no password" without the lock.
   execFileSync('usermod', ['-p', '*', BENCH_USER]);

@@ -31,7 +31,9 @@ export async function burst(
       const runs = await Promise.all(
         Array.from({ length: options.size }, (_, n) => {
           const bind = `127.0.0.${10 + n}`;
-          return timedRun('ssh', [...sshArgs(target, keys, { bind }), 'true'], { timeoutMs: 60_000 });
+          return timedRun('ssh', [...sshArgs(target, keys, { bind }), 'true'], {
+            timeoutMs: 60_000,
+          });
         }),
       );
       const wall = performance.now() - started;

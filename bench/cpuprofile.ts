@@ -37,7 +37,9 @@ export function summarizeProfile(path: string, top = 15): ProfileSummary {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  profile.samples.forEach((id, i) =>
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)),
+  );
 
   const functions = new Map<string, number>();
   const origins = new Map<string, number>();
@@ -46,7 +48,8 @@ export function summarizeProfile(path: string, top = 15): ProfileSummary {
     const frame = byId.get(id)!.callFrame;
     if (frame.functionName === '(idle)') continue;
     busyUs += us;
-    const name = `${frame.functionName || '(anonymous)'} ${shortUrl(frame.url)}${frame.url ? `:${frame.lineNumber + 1}` : ''}`;
+    const where = frame.url ? `${shortUrl(frame.url)}:${frame.lineNumber + 1}` : '';
+    const name = `${frame.functionName || '(anonymous)'} ${where}`;
     functions.set(name, (functions.get(name) ?? 0) + us);
     const origin = originOf(frame);
     origins.set(origin, (origins.get(origin) ?? 0) + us);
@@ -72,11 +75,15 @@ export function formatProfile(title: string, summary: ProfileSummary): string {
     '',
     '| self ms | share of busy | origin |',
     '| ---: | ---: | --- |',
-    ...summary.origins.map((o) => `| ${o.ms.toFixed(0)} | ${(o.share * 100).toFixed(1)}% | ${o.name} |`),
+    ...summary.origins.map(
+      (o) => `| ${o.ms.toFixed(0)} | ${(o.share * 100).toFixed(1)}% | ${o.name} |`,
+    ),
     '',
     '| self ms | share of busy | function |',
     '| ---: | ---: | --- |',
-    ...summary.functions.map((f) => `| ${f.ms.toFixed(1)} | ${(f.share * 100).toFixed(1)}% | \`${f.name}\` |`),
+    ...summary.functions.map(
+      (f) => `| ${f.ms.toFixed(1)} | ${(f.share * 100).toFixed(1)}% | \`${f.name}\` |`,
+    ),
     '',
   ];
   return lines.join('\n');

@@ -54,16 +54,21 @@ export async function execFirstByte(
     for (const target of live(targets)) {
       const master = await openMaster(target, keys);
       if (master) masters.set(target.id, master);
-      else fail(options.failures, target.id, 'exec-first-byte: the shared connection did not come up');
+      else
+        fail(options.failures, target.id, 'exec-first-byte: the shared connection did not come up');
     }
     for (let i = 0; i < options.reps; i++) {
       for (const target of live(targets)) {
         const master = masters.get(target.id);
         if (!master) continue;
-        const args = sshArgs(target, keys, { extra: ['-o', 'ControlMaster=no', '-S', master.path] });
+        const args = sshArgs(target, keys, {
+          extra: ['-o', 'ControlMaster=no', '-S', master.path],
+        });
         const run = await timedRun('ssh', [...args, 'echo x'], { timeoutMs: 30_000 });
-        if (run.code === 0 && run.firstByteMs !== undefined) push(samples, target.id, run.firstByteMs);
-        else fail(options.failures, target.id, `exec-first-byte: status ${run.code}: ${run.stderr}`);
+        if (run.code === 0 && run.firstByteMs !== undefined)
+          push(samples, target.id, run.firstByteMs);
+        else
+          fail(options.failures, target.id, `exec-first-byte: status ${run.code}: ${run.stderr}`);
       }
     }
   } finally {

@@ -58,8 +58,16 @@ export async function sessionMemory(
       if (up) {
         await sleep(500);
         const during = treeMemory(root);
-        push(options.into.sessionRss, target.id, (during.treeRssKb - before.treeRssKb) / MB / options.sessions);
-        push(options.into.sessionPss, target.id, (during.treePssKb - before.treePssKb) / MB / options.sessions);
+        push(
+          options.into.sessionRss,
+          target.id,
+          (during.treeRssKb - before.treeRssKb) / MB / options.sessions,
+        );
+        push(
+          options.into.sessionPss,
+          target.id,
+          (during.treePssKb - before.treePssKb) / MB / options.sessions,
+        );
       } else {
         fail(options.failures, target.id, `memory: ${options.sessions} cat sessions never all ran`);
       }

@@ -42,17 +42,24 @@ export function renderReport(input: ReportInput): string {
   lines.push(`# cpud benchmark (${input.options.quick ? 'quick' : 'full'} run)`, '');
   lines.push(...machineLines(input), '');
 
-  lines.push('## Figures', '', 'Median, with the interquartile range in brackets; n = samples per server.', '');
+  lines.push(
+    '## Figures',
+    '',
+    'Median, with the interquartile range in brackets; n = samples per server.',
+    '',
+  );
   lines.push(header(['figure', 'n', ...targets.map((t) => t.label)]));
   for (const metric of metrics) {
     const n = Math.max(0, ...[...metric.samples.values()].map((s) => s.length));
     lines.push(row([metric.title, String(n), ...targets.map((t) => cell(t, metric))]));
   }
 
-  lines.push('', '## Ratios to sshd', '', 'Median over sshd\'s median in the same run.', '');
+  lines.push('', '## Ratios to sshd', '', "Median over sshd's median in the same run.", '');
   lines.push(header(['figure', 'better', ...targets.map((t) => t.label)]));
   for (const metric of metrics) {
-    lines.push(row([metric.title, metric.better, ...targets.map((t) => formatRatio(ratio(metric, t.id)))]));
+    lines.push(
+      row([metric.title, metric.better, ...targets.map((t) => formatRatio(ratio(metric, t.id)))]),
+    );
   }
 
   lines.push('', '## Targets for cpud', '');
@@ -62,9 +69,15 @@ export function renderReport(input: ReportInput): string {
     const value = metric ? ratio(metric, goal.server) : undefined;
     const sign = metric?.better === 'lower' ? '<=' : '>=';
     const met =
-      value === undefined ? 'n/a' : (metric!.better === 'lower' ? value <= goal.limit : value >= goal.limit) ? 'yes' : 'no';
+      value === undefined
+        ? 'n/a'
+        : (metric!.better === 'lower' ? value <= goal.limit : value >= goal.limit)
+          ? 'yes'
+          : 'no';
     const label = targets.find((t) => t.id === goal.server)?.label ?? goal.server;
-    lines.push(row([label, goal.metric, `${sign} ${goal.limit.toFixed(1)}`, formatRatio(value), met]));
+    lines.push(
+      row([label, goal.metric, `${sign} ${goal.limit.toFixed(1)}`, formatRatio(value), met]),
+    );
   }
 
   lines.push('', '## Notes', '');
@@ -73,7 +86,9 @@ export function renderReport(input: ReportInput): string {
   }
   for (const [id, count] of input.failures.count) {
     const label = targets.find((t) => t.id === id)?.label ?? id;
-    lines.push(`- ${label}: ${count} failed runs; last: ${oneLine(input.failures.last.get(id) ?? '')}`);
+    lines.push(
+      `- ${label}: ${count} failed runs; last: ${oneLine(input.failures.last.get(id) ?? '')}`,
+    );
   }
   lines.push(...METHOD_NOTES, '');
   return lines.join('\n');
@@ -86,7 +101,8 @@ function machineLines(input: ReportInput): string[] {
     `- machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB; kernel ${m.kernel}`,
     `- cpud ${m.cpudCommit}, node ${m.node}, ssh2 ${m.ssh2}; ${m.utilLinux}`,
     `- client: ${m.openssh}; sshd: openssh-server ${m.openSshServer}; ${m.dropbear}`,
-    `- algorithms for every server: cipher ${CIPHER}, MAC ${MAC}, kex ${KEX}, host key ${HOST_KEY_ALGO}`,
+    `- algorithms for every server: cipher ${CIPHER}, MAC ${MAC}, kex ${KEX}, ` +
+      `host key ${HOST_KEY_ALGO}`,
     `- stream size ${input.options.streamBytes / 1e6} MB x ${input.options.streamReps}; ` +
       `burst ${input.options.burstSize} sessions x ${input.options.burstReps}; ` +
       `memory with ${input.options.memorySessions} concurrent sessions`,
@@ -97,7 +113,7 @@ const METHOD_NOTES = [
   '- Servers run side by side on loopback and are measured in alternation (A B C ... A B C).',
   '- Every client logs in as a temporary user `cpud-bench` (shell /bin/sh): sshd and dropbear',
   '  run commands as that user through `/bin/sh -c`; cpud runs them as its own user (root, or',
-  '  nobody), plain words directly. Root\'s ~/.bashrc here costs 0.3-1 s per command under an',
+  "  nobody), plain words directly. Root's ~/.bashrc here costs 0.3-1 s per command under an",
   '  SSH server, so logging in as root would have measured the dotfiles.',
   '- connect: `ssh host true`, from spawning the client to its exit.',
   '- exec to first byte: `ssh -S` over an open shared connection, spawn to first byte of `echo x`.',
@@ -107,8 +123,9 @@ const METHOD_NOTES = [
   '  host \'echo go; wc -c\'`, from "go" to exit, byte count checked.',
   '- burst: all sessions spawned at once, each its own connection and source address 127.0.0.x;',
   '  sessions/s = completed sessions / wall time of the burst.',
-  '- memory: idle = the server process\'s own VmRSS (for socket activation: systemd-socket-activate);',
-  '  per session = growth of the sum over the server\'s whole process tree (VmRSS, and PSS from',
+  "- memory: idle = the server process's own VmRSS (for socket activation:",
+  '  systemd-socket-activate);',
+  "  per session = growth of the sum over the server's whole process tree (VmRSS, and PSS from",
   '  smaps_rollup, which splits shared pages) with N idle `cat` sessions open, divided by N.',
   '- cpud as nobody has no shell (nologin), so the stream figures, which need one, skip it.',
 ];

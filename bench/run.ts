@@ -53,8 +53,18 @@ async function main(): Promise<void> {
 
   try {
     const failures = newFailures();
-    const memory: MemorySamples = { idleRss: new Map(), idleTreeRss: new Map(), sessionRss: new Map(), sessionPss: new Map() };
-    const afterLoad: MemorySamples = { idleRss: new Map(), idleTreeRss: new Map(), sessionRss: new Map(), sessionPss: new Map() };
+    const memory: MemorySamples = {
+      idleRss: new Map(),
+      idleTreeRss: new Map(),
+      sessionRss: new Map(),
+      sessionPss: new Map(),
+    };
+    const afterLoad: MemorySamples = {
+      idleRss: new Map(),
+      idleTreeRss: new Map(),
+      sessionRss: new Map(),
+      sessionPss: new Map(),
+    };
     const phase = timer();
 
     idleMemory(targets, memory);
@@ -62,14 +72,23 @@ async function main(): Promise<void> {
     phase('connect');
     const firstByte = await execFirstByte(targets, keys, { reps: options.firstByteReps, failures });
     phase('exec to first byte');
-    const bursts = await burst(targets, keys, { size: options.burstSize, reps: options.burstReps, failures });
+    const bursts = await burst(targets, keys, {
+      size: options.burstSize,
+      reps: options.burstReps,
+      failures,
+    });
     phase('burst');
     const stream = { bytes: options.streamBytes, reps: options.streamReps, failures };
     const out = await streamOut(targets, keys, stream);
     phase('stream out');
     const input = await streamIn(targets, keys, stream);
     phase('stream in');
-    await sessionMemory(targets, keys, { sessions: options.memorySessions, reps: options.memoryReps, failures, into: memory });
+    await sessionMemory(targets, keys, {
+      sessions: options.memorySessions,
+      reps: options.memoryReps,
+      failures,
+      into: memory,
+    });
     idleMemory(targets, afterLoad);
     phase('memory');
 
@@ -87,7 +106,16 @@ async function main(): Promise<void> {
     ];
     await stopAll();
     const seconds = (Date.now() - startedAt.getTime()) / 1000;
-    const text = renderReport({ options, machine: machineInfo(), targets, metrics, goals: GOALS, failures, startedAt, seconds });
+    const text = renderReport({
+      options,
+      machine: machineInfo(),
+      targets,
+      metrics,
+      goals: GOALS,
+      failures,
+      startedAt,
+      seconds,
+    });
     const file = join(REPO, options.output);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, text);
@@ -114,10 +142,13 @@ async function startTargets(keys: BenchKeys, user: string): Promise<Target[]> {
     }
     // The first login also warms up what a server loads lazily.
     for (let i = 0; i < 2 && !target.unavailable; i++) {
-      const run = await timedRun('ssh', [...sshArgs(target, keys), 'echo ok'], { timeoutMs: 20_000 });
+      const run = await timedRun('ssh', [...sshArgs(target, keys), 'echo ok'], {
+        timeoutMs: 20_000,
+      });
       if (run.code !== 0 || !run.head.startsWith('ok')) {
         const why = run.stderr.trim().split('\n').pop() || `status ${run.code ?? run.signal}`;
-        target.unavailable = spec.id === 'cpud-socket' ? `role not available: ${why}` : `no login: ${why}`;
+        target.unavailable =
+          spec.id === 'cpud-socket' ? `role not available: ${why}` : `no login: ${why}`;
         await target.server.stop();
       }
     }

@@ -35,7 +35,8 @@ export async function startServerProcess(
   let text = '';
   proc.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     // Keep the head and the tail: a busy server logs a line per session.
-    text = text.length > 200_000 ? text.slice(0, 20_000) + text.slice(-100_000) + chunk : text + chunk;
+    text =
+      text.length > 200_000 ? text.slice(0, 20_000) + text.slice(-100_000) + chunk : text + chunk;
   });
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   proc.once('error', () => undefined);

@@ -28,9 +28,15 @@ export interface StartCpudOptions {
   nodeArgs?: string[];
 }
 
-export function startCpud(keys: BenchKeys, port: number, options: StartCpudOptions = {}): Promise<ServerProcess> {
+export function startCpud(
+  keys: BenchKeys,
+  port: number,
+  options: StartCpudOptions = {},
+): Promise<ServerProcess> {
   const args = [...(options.nodeArgs ?? []), CPUD_BIN, ...cpudFlags(keys.hostKey, keys.authorized)];
-  return startServerProcess(process.execPath, [...args, '-p', String(port), '-addr', '127.0.0.1'], { port });
+  return startServerProcess(process.execPath, [...args, '-p', String(port), '-addr', '127.0.0.1'], {
+    port,
+  });
 }
 
 function cpudFlags(hostKey: string, keyFile: string): string[] {
@@ -57,7 +63,15 @@ const cpudSocket: ServerSpec = {
   start: (keys, port) =>
     startServerProcess(
       'systemd-socket-activate',
-      ['-l', `127.0.0.1:${port}`, '--accept', '-E', 'CPUD_SESSION=1', CPUD_BIN, ...cpudFlags(keys.hostKey, keys.authorized)],
+      [
+        '-l',
+        `127.0.0.1:${port}`,
+        '--accept',
+        '-E',
+        'CPUD_SESSION=1',
+        CPUD_BIN,
+        ...cpudFlags(keys.hostKey, keys.authorized),
+      ],
       { port, env: serviceEnv({ HOME: '/root' }) },
     ),
 };
@@ -74,9 +88,19 @@ const cpudNobody: ServerSpec = {
     startServerProcess(
       'setpriv',
       [
-        '--reuid', '65534', '--regid', '65534', '--clear-groups', '--',
-        process.execPath, CPUD_BIN, ...cpudFlags(keys.nobodyHostKey, keys.nobodyAuthorized),
-        '-p', String(port), '-addr', '127.0.0.1',
+        '--reuid',
+        '65534',
+        '--regid',
+        '65534',
+        '--clear-groups',
+        '--',
+        process.execPath,
+        CPUD_BIN,
+        ...cpudFlags(keys.nobodyHostKey, keys.nobodyAuthorized),
+        '-p',
+        String(port),
+        '-addr',
+        '127.0.0.1',
       ],
       { port, env: serviceEnv({ HOME: keys.nobodyTmp, TMPDIR: keys.nobodyTmp }) },
     ),

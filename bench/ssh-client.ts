@@ -26,24 +26,24 @@ export interface SshOptions {
 }
 
 export function sshArgs(target: SshTarget, keys: BenchKeys, options: SshOptions = {}): string[] {
+  const settings = [
+    'IdentitiesOnly=yes',
+    `UserKnownHostsFile=${keys.knownHosts}`,
+    'StrictHostKeyChecking=yes',
+    'BatchMode=yes',
+    'LogLevel=ERROR',
+    'ConnectTimeout=15',
+    'Compression=no',
+    `Ciphers=${CIPHER}`,
+    `MACs=${MAC}`,
+    `KexAlgorithms=${KEX}`,
+    `HostKeyAlgorithms=${HOST_KEY_ALGO}`,
+  ];
   return [
-    '-F', '/dev/null',
-    '-i', keys.clientKey,
-    '-o', 'IdentitiesOnly=yes',
-    '-o', `UserKnownHostsFile=${keys.knownHosts}`,
-    '-o', 'StrictHostKeyChecking=yes',
-    '-o', 'BatchMode=yes',
-    '-o', 'LogLevel=ERROR',
-    '-o', 'ConnectTimeout=15',
-    '-o', 'Compression=no',
-    '-o', `Ciphers=${CIPHER}`,
-    '-o', `MACs=${MAC}`,
-    '-o', `KexAlgorithms=${KEX}`,
-    '-o', `HostKeyAlgorithms=${HOST_KEY_ALGO}`,
+    ...['-F', '/dev/null', '-i', keys.clientKey],
+    ...settings.flatMap((setting) => ['-o', setting]),
     ...(options.bind ? ['-b', options.bind] : []),
     ...(options.extra ?? []),
-    '-p', String(target.port),
-    '-l', target.user,
-    '127.0.0.1',
+    ...['-p', String(target.port), '-l', target.user, '127.0.0.1'],
   ];
 }

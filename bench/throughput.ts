@@ -20,24 +20,38 @@ export interface StreamOptions {
 }
 
 /** MB/s (10^6 bytes), per server. */
-export async function streamOut(targets: Target[], keys: BenchKeys, options: StreamOptions): Promise<Samples> {
+export async function streamOut(
+  targets: Target[],
+  keys: BenchKeys,
+  options: StreamOptions,
+): Promise<Samples> {
   const samples: Samples = new Map();
   for (let i = 0; i < options.reps; i++) {
     for (const target of live(targets).filter((t) => t.streams)) {
       const command = `head -c ${options.bytes} /dev/zero`;
-      const run = await timedRun('ssh', [...sshArgs(target, keys), command], { timeoutMs: 600_000 });
+      const run = await timedRun('ssh', [...sshArgs(target, keys), command], {
+        timeoutMs: 600_000,
+      });
       const span = (run.lastByteMs ?? 0) - (run.firstByteMs ?? 0);
       if (run.code === 0 && run.bytes === options.bytes && span > 0) {
         push(samples, target.id, options.bytes / 1e6 / (span / 1000));
       } else {
-        fail(options.failures, target.id, `stream-out: status ${run.code}, ${run.bytes} bytes: ${run.stderr}`);
+        fail(
+          options.failures,
+          target.id,
+          `stream-out: status ${run.code}, ${run.bytes} bytes: ${run.stderr}`,
+        );
       }
     }
   }
   return samples;
 }
 
-export async function streamIn(targets: Target[], keys: BenchKeys, options: StreamOptions): Promise<Samples> {
+export async function streamIn(
+  targets: Target[],
+  keys: BenchKeys,
+  options: StreamOptions,
+): Promise<Samples> {
   const samples: Samples = new Map();
   // $1 is the byte count, the rest is the ssh command line.
   const feeder = 'n=$1; shift; head -c "$n" /dev/zero | "$@"';
@@ -52,7 +66,11 @@ export async function streamIn(targets: Target[], keys: BenchKeys, options: Stre
       if (run.code === 0 && counted === options.bytes && span > 0) {
         push(samples, target.id, options.bytes / 1e6 / (span / 1000));
       } else {
-        fail(options.failures, target.id, `stream-in: status ${run.code}, counted ${counted}: ${run.stderr}`);
+        fail(
+          options.failures,
+          target.id,
+          `stream-in: status ${run.code}, counted ${counted}: ${run.stderr}`,
+        );
       }
     }
   }

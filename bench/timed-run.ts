@@ -25,7 +25,11 @@ export interface TimedOptions {
 
 const HEAD_BYTES = 512;
 
-export function timedRun(file: string, args: string[], options: TimedOptions = {}): Promise<TimedRun> {
+export function timedRun(
+  file: string,
+  args: string[],
+  options: TimedOptions = {},
+): Promise<TimedRun> {
   const started = performance.now();
   const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let firstByteMs: number | undefined;
