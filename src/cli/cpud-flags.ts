@@ -78,6 +78,11 @@ export const CPUD_FLAGS: readonly FlagSpec[] = [
     description: 'wait this long (Go duration: 500ms, 2s, 1m) before serving, e.g. for a slow network at boot',
   },
   {
+    name: 'syslog',
+    type: 'boolean',
+    description: 'log to syslog (/dev/log) instead of stderr, as a daemon started by an init script does',
+  },
+  {
     name: 'demo',
     type: 'boolean',
     description:
@@ -106,6 +111,7 @@ export interface CpudFlags {
   srv?: string;
   init: boolean;
   sleepBeforeServingMs: number;
+  syslog: boolean;
 }
 
 const PROGRAM: ParseFlagsOptions = {
@@ -147,6 +153,7 @@ export function parseCpudFlags(argv: readonly string[]): CpudFlags {
     srv,
     init: values.init === true,
     sleepBeforeServingMs: sleep,
+    syslog: values.syslog === true,
   };
 }
 

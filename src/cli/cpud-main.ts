@@ -1,5 +1,6 @@
 import { CpudError, messageOf } from '../errors.js';
-import { Logger } from '../log/logger.js';
+import { Logger, stderrSink } from '../log/logger.js';
+import { syslogSink } from '../log/syslog-sink.js';
 import { chooseRole } from '../roles/choose-role.js';
 import { cpudHelp, parseCpudFlags, type CpudFlags } from './cpud-flags.js';
 import { HelpRequested } from './parse-flags.js';
@@ -31,7 +32,10 @@ export async function main(argv: string[]): Promise<void> {
     flags = parseCpudFlags(argv);
   }
 
-  const log = new Logger({ level: flags.debug ? 'debug' : 'info' });
+  const log = new Logger({
+    level: flags.debug ? 'debug' : 'info',
+    sink: flags.syslog ? syslogSink({ path: process.env.CPUD_SYSLOG_SOCKET }) : stderrSink,
+  });
   try {
     if (chooseRole({ pid: process.pid, env: process.env, initFlag: flags.init }) === 'init') {
       const { runInit } = await import('../roles/init.js');

@@ -5,22 +5,30 @@
  * `StandardInput=socket` unless `StandardError=` says otherwise. One log
  * line there corrupts the SSH stream.
  *
- * The rule: fd 2 is safe when it is the journal stream systemd names in
- * `JOURNAL_STREAM` (systemd.exec(5): "device:inode" of fd 2), or when it is
- * not a socket at all (a terminal, a file, a pipe). Any other socket is
- * treated as the client's, even one that differs from fd 0: a launcher that
- * put some other socket on fd 2 gave no promise about what reads it.
+ * The rule: fd 2 is unsafe when it is the same open socket as the
+ * connection (same device and inode in fstat, which dup'ed fds share), or
+ * when it is closed (the next socket opened would take number 2). The
+ * journal stream that systemd names in `JOURNAL_STREAM` (systemd.exec(5))
+ * is always safe. "Any socket on fd 2 is unsafe" would be simpler, but Node
+ * itself gives children socketpairs for stdio, so a supervisor running cpud
+ * with pipes would lose every log line.
  */
-import { fstatSync } from 'node:fs';
+import { fstatSync, type BigIntStats } from 'node:fs';
 
-export function stderrIsSafe(env: NodeJS.ProcessEnv = process.env): boolean {
-  let stat;
-  try {
-    stat = fstatSync(2, { bigint: true });
-  } catch {
-    return false;
-  }
+export function stderrIsSafe(connectionFd: number, env: NodeJS.ProcessEnv = process.env): boolean {
+  const stderr = statOf(2);
+  if (!stderr) return false;
   const journal = /^(\d+):(\d+)$/.exec(env.JOURNAL_STREAM ?? '');
-  if (journal && BigInt(journal[1]) === stat.dev && BigInt(journal[2]) === stat.ino) return true;
-  return !stat.isSocket();
+  if (journal && BigInt(journal[1]) === stderr.dev && BigInt(journal[2]) === stderr.ino) return true;
+  if (!stderr.isSocket()) return true;
+  const connection = statOf(connectionFd);
+  return !connection || connection.dev !== stderr.dev || connection.ino !== stderr.ino;
+}
+
+function statOf(fd: number): BigIntStats | undefined {
+  try {
+    return fstatSync(fd, { bigint: true });
+  } catch {
+    return undefined;
+  }
 }

@@ -25,14 +25,14 @@ import { SrvProgram } from './srv-program.js';
 const CLOSE_DEADLINE_MS = 5000;
 
 export async function runOneConnection(argv: readonly string[]): Promise<void> {
-  const stderrSafe = stderrIsSafe();
+  const handed = takeListenFds();
+  const fd = handed ? handed.fds[0] : 0;
+  const stderrSafe = stderrIsSafe(fd);
   const log = new Logger({
     sink: stderrSafe ? stderrSink : syslogSink({ path: process.env.CPUD_SYSLOG_SOCKET }),
   });
   quietStdio(log, { stdout: true, stderr: !stderrSafe, onFatal: () => process.exit(1) });
 
-  const handed = takeListenFds();
-  const fd = handed ? handed.fds[0] : 0;
   let flags;
   try {
     flags = parseCpudFlags(argv);
