@@ -15,8 +15,8 @@ export const ERROR_CODES = [
   'CPUD_ERR_SESSION_SPAWN',
   'CPUD_ERR_NS_SETUP',
   'CPUD_ERR_NS_9P',
-  'CPUD_ERR_NS_FSTAB',
-  'CPUD_ERR_NS_CWD',
+  'CPUD_ERR_9P_ROOT',
+  'CPUD_ERR_INIT_NATIVE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

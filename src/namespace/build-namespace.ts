@@ -6,6 +6,7 @@
  * does not run); a bad fstab line is reported and the rest still applies.
  */
 import { mkdirSync } from 'node:fs';
+import { CpudError } from '../errors.js';
 import type { RemoteConfig } from '../session/remote-config.js';
 import { parseFstab } from './fstab.js';
 import { mountNinep } from './mount-9p.js';
@@ -15,13 +16,13 @@ export type Report = (line: string) => void;
 
 const SUBDIRS = ['/tmp/cpu', '/tmp/local', '/tmp/merge', '/tmp/root'];
 
-/** Returns a message when the namespace could not be built, else undefined. */
-export async function buildNamespace(config: RemoteConfig, report: Report): Promise<string | undefined> {
+/** Returns the error that stops the command, or undefined when all is built. */
+export async function buildNamespace(config: RemoteConfig, report: Report): Promise<CpudError | undefined> {
   const tmp = await runMount(['-t', 'tmpfs', '-o', 'mode=1777,nosuid,nodev', 'cpud-tmp', '/tmp']);
-  if (!tmp.ok) return `cannot mount a private /tmp: ${tmp.message}`;
+  if (!tmp.ok) return new CpudError('CPUD_ERR_NS_SETUP', `cannot mount a private /tmp: ${tmp.message}`);
   for (const dir of SUBDIRS) mkdirSync(dir, { recursive: true, mode: 0o755 });
   const local = await runMount(['--bind', '/', '/tmp/local']);
-  if (!local.ok) return `cannot bind / on /tmp/local: ${local.message}`;
+  if (!local.ok) return new CpudError('CPUD_ERR_NS_SETUP', `cannot bind / on /tmp/local: ${local.message}`);
 
   if (config.nonce && config.port9p) {
     const problem = await mountNinep(config, config.dbg9p ? report : undefined);

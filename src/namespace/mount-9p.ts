@@ -5,15 +5,18 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { CpudError } from '../errors.js';
 import type { RemoteConfig } from '../session/remote-config.js';
 import { runMount } from './run-mount.js';
 
 type Trace = ((line: string) => void) | undefined;
 
-export async function mountNinep(config: RemoteConfig, trace: Trace): Promise<string | undefined> {
+export async function mountNinep(config: RemoteConfig, trace: Trace): Promise<CpudError | undefined> {
   const port = config.port9p as number;
+  const fail = (why: string): CpudError =>
+    new CpudError('CPUD_ERR_NS_9P', `cannot mount the client's files on /tmp/cpu: ${why}`);
   const socket = await dialLoopback(port);
-  if (!socket) return `cannot reach the 9P port ${port} on loopback: the client's forward is gone`;
+  if (!socket) return fail(`the 9P port ${port} does not answer on loopback (the client's forward is gone)`);
 
   try {
     await new Promise<void>((resolve, reject) =>
@@ -33,10 +36,10 @@ export async function mountNinep(config: RemoteConfig, trace: Trace): Promise<st
       socket,
     ]);
     trace?.(`cpud: 9p: ${result.ok ? 'mounted on /tmp/cpu' : `mount failed: ${result.message}`}`);
-    if (!result.ok) return `cannot mount the client's files on /tmp/cpu: ${explain(result.message)}`;
+    if (!result.ok) return fail(explain(result.message));
     return undefined;
   } catch (err) {
-    return `cannot mount the client's files on /tmp/cpu: ${(err as Error).message}`;
+    return fail((err as Error).message);
   } finally {
     socket.destroy();
   }

@@ -26,7 +26,7 @@ export async function runRemote(configPath: string): Promise<never> {
   if (config.namespace) {
     const { buildNamespace } = await import('../namespace/build-namespace.js');
     const problem = await buildNamespace(config, (line) => process.stderr.write(`${line}\n`));
-    if (problem) return fail(problem);
+    if (problem) return fail(problem.message);
   }
 
   const cwd = chooseWorkingDirectory(config.cwd, config.env.HOME);
