@@ -120,6 +120,27 @@ describe('per-command private namespace (as root)', () => {
     client.end();
   });
 
+  it('traces the 9P mount options and outcome when debug is asked for', async () => {
+    const client = await connectClient(daemon);
+    const port = await new Promise<number>((resolve, reject) =>
+      client.forwardIn('127.0.0.1', 0, (err, p) => (err ? reject(err) : resolve(p))),
+    );
+    client.on('tcp connection', (_info, accept) => {
+      const stream = accept();
+      stream.once('data', () => stream.close());
+    });
+    const nonce = '00112233445566778899aabbccddeeff';
+    const channel = await exec(client, `-port9p=${port} -d 'true'`, { env: { CPUNONCE: nonce, USER: 'glenda' } });
+    const result = await collect(channel);
+    client.end();
+    assert.match(
+      result.stderr,
+      /9p: mount -t 9p -o version=9p2000\.L,trans=fd,rfdno=3,wfdno=3,uname=glenda,msize=65536,noxattr,nodev,nosuid localhost \/tmp\/cpu/,
+    );
+    assert.match(result.stderr, /9p: mount failed: /);
+    assert.equal(result.code, 1);
+  });
+
   it('leaves the host mount table exactly as it was after 100 sessions, and no process', async () => {
     const before = mountTable();
     const fstab = 'tmpfs /mnt tmpfs size=1m 0 0\n';
