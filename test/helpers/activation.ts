@@ -115,11 +115,15 @@ s.bind(sys.argv[1])
 print("READY", flush=True)
 while True:
     data = s.recv(65536)
-    sys.stdout.write(data.decode("utf-8", "replace").replace("\\n", "\\\\n") + "\\n")
-    sys.stdout.flush()
+    for line in data.decode("utf-8", "replace").split("\\n"):
+        if line:
+            print(line, flush=True)
 `;
 
-/** A unix datagram socket at `path`; each datagram becomes one message. */
+/**
+ * A unix datagram socket at `path`. Each line of a datagram is one message:
+ * a syslog line, or one assignment of an sd_notify datagram (which may hold several).
+ */
 export async function receiveDatagrams(path: string): Promise<DatagramReceiver> {
   requireCommand('python3', 'python3');
   const receiver = launch('python3', ['-c', RECEIVER, path]);
