@@ -6,6 +6,8 @@
 import type ssh2 from 'ssh2';
 import { CpudError, messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import type { Limits } from '../ssh/limits.js';
+import { EnvRequests } from './env-requests.js';
 import { commandEnv } from './command-env.js';
 import { parseExecString, type ExecRequest } from './exec-string.js';
 import { helperCommand, helperEnv } from './helper-command.js';
@@ -24,6 +26,7 @@ export interface SessionOptions {
   unshare?: string;
   dbg9p: boolean;
   user: string;
+  limits: Limits;
   /** How long a hung-up command has between SIGHUP and SIGKILL. */
   hangupGraceMs: number;
   onStart?: () => void;
@@ -38,7 +41,7 @@ interface PtyRequest {
 export class Session {
   #options: SessionOptions;
   #log: Logger;
-  #env = new Map<string, string>();
+  #env: EnvRequests;
   #pty: PtyRequest | undefined;
   #command: RunningCommand | undefined;
   #started = false;
@@ -51,10 +54,16 @@ export class Session {
   constructor(session: ssh2.Session, options: SessionOptions) {
     this.#options = options;
     this.#log = options.logger;
+    this.#env = new EnvRequests(options.limits);
 
     session.on('env', (accept, reject, info) => {
-      this.#env.set(info.key, info.val);
-      accept?.();
+      const refusal = this.#started ? 'the command already runs' : this.#env.add(info.key, info.val);
+      if (refusal === undefined) {
+        accept?.();
+        return;
+      }
+      this.#log.info(`env request refused: ${refusal}`);
+      reject?.();
     });
     session.on('pty', (accept, reject, info) => this.#onPty(accept, reject, info));
     session.on('window-change', (accept, reject, info) => this.#onWindowChange(accept, reject, info));
@@ -161,7 +170,7 @@ export class Session {
 
   #remoteConfig(request: ExecRequest): RemoteConfig {
     const env = commandEnv({
-      clientEnv: this.#env,
+      clientEnv: this.#env.values,
       term: this.#pty?.term,
       connection: this.#options.connection,
     });

@@ -10,9 +10,10 @@ import { Session, type SessionOptions } from '../session/session.js';
 import { findAuthorizedKey, readAuthorizedKeys } from './authorized-keys.js';
 import { openDirectTcpip } from './direct-tcpip.js';
 import { fingerprint } from './fingerprint.js';
+import type { Limits } from './limits.js';
 import { RemoteForwards } from './remote-forwards.js';
 
-export type SessionDefaults = Omit<SessionOptions, 'logger' | 'connection' | 'user'>;
+export type SessionDefaults = Omit<SessionOptions, 'logger' | 'connection' | 'user' | 'limits'>;
 
 export interface ConnectionOptions {
   logger: Logger;
@@ -20,6 +21,8 @@ export interface ConnectionOptions {
   peer: { address: string; port: number };
   local: { address: string; port: number };
   session: SessionDefaults;
+  limits: Limits;
+  onAuthenticated: () => void;
   onClose: () => void;
 }
 
@@ -32,12 +35,13 @@ export class Connection {
   #user = '';
   #closed = false;
   #sessionCount = 0;
+  #failures = 0;
 
   constructor(client: ssh2.Connection, options: ConnectionOptions) {
     this.#client = client;
     this.#options = options;
     this.#log = options.logger;
-    this.#forwards = new RemoteForwards(client, this.#log);
+    this.#forwards = new RemoteForwards(client, { log: this.#log, max: options.limits.maxForwards });
     const { peer } = options;
     this.#log.info(`connection from ${peer.address} port ${peer.port}`);
 
@@ -67,22 +71,21 @@ export class Connection {
 
   #authenticate(ctx: ssh2.AuthContext): void {
     if (ctx.method !== 'publickey') {
-      ctx.reject(['publickey']);
+      // "none" is how every client asks which methods exist: not a failure.
+      if (ctx.method === 'none') ctx.reject(['publickey']);
+      else this.#refuse(ctx, `method ${ctx.method} is not offered`);
       return;
     }
-    const { address } = this.#options.peer;
     const print = `${ctx.key.algo} ${fingerprint(ctx.key.data)}`;
     let key: ssh2.ParsedKey | undefined;
     try {
       key = findAuthorizedKey(readAuthorizedKeys(this.#options.keyFile).keys, ctx.key.data);
     } catch (err) {
-      this.#log.error(`login refused for "${ctx.username}" from ${address}: ${messageOf(err)}`);
-      ctx.reject(['publickey']);
+      this.#refuse(ctx, messageOf(err), 'error');
       return;
     }
     if (!key) {
-      this.#log.info(`login refused for "${ctx.username}" from ${address}: key ${print} is not authorized`);
-      ctx.reject(['publickey']);
+      this.#refuse(ctx, `key ${print} is not authorized`);
       return;
     }
     // Without a signature the client only asks whether this key would do.
@@ -91,18 +94,44 @@ export class Connection {
       return;
     }
     if (key.verify(ctx.blob as Buffer, ctx.signature, ctx.hashAlgo) !== true) {
-      this.#log.info(`login refused for "${ctx.username}" from ${address}: bad signature for key ${print}`);
-      ctx.reject(['publickey']);
+      this.#refuse(ctx, `bad signature for key ${print}`);
       return;
     }
     this.#user = ctx.username;
-    this.#log.info(`login accepted for "${ctx.username}" from ${address}: key ${print}`);
+    this.#log.info(`login accepted for "${ctx.username}" from ${this.#options.peer.address}: key ${print}`);
+    this.#options.onAuthenticated();
     ctx.accept();
+  }
+
+  // Failures are answered after a pause and counted; past MaxAuthTries the
+  // connection is closed, as sshd closes it.
+  #refuse(ctx: ssh2.AuthContext, why: string, level: 'info' | 'error' = 'info'): void {
+    const { address } = this.#options.peer;
+    this.#log[level](`login refused for "${ctx.username}" from ${address}: ${why}`);
+    const { maxAuthTries, failureDelayMs } = this.#options.limits;
+    const tooMany = ++this.#failures >= maxAuthTries;
+    const delay = failureDelayMs * (0.5 + Math.random());
+    setTimeout(() => {
+      if (this.#closed) return;
+      if (!tooMany) {
+        ctx.reject(['publickey']);
+        return;
+      }
+      this.#log.info(`connection from ${address} closed: ${this.#failures} failed login attempts`);
+      this.#client.end();
+    }, delay);
   }
 
   #ready(): void {
     const client = this.#client;
-    client.on('session', (accept) => this.#openSession(accept()));
+    client.on('session', (accept, reject) => {
+      if (this.#sessions.size >= this.#options.limits.maxSessions) {
+        this.#log.info(`session refused: ${this.#sessions.size} sessions open, the most one connection may have`);
+        reject();
+        return;
+      }
+      this.#openSession(accept());
+    });
     client.on('tcpip', (accept, reject, info) => openDirectTcpip(accept, reject, info, this.#log));
     client.on('request', (accept, reject, name, info) => {
       if (name === 'tcpip-forward') this.#forwards.add(accept, reject, info as ssh2.TcpipBindInfo);
@@ -119,6 +148,7 @@ export class Connection {
       logger: this.#log.child(id),
       connection: `${peer.address} ${peer.port} ${local.address} ${local.port}`,
       user: this.#user,
+      limits: this.#options.limits,
     });
     this.#sessions.add(session);
     session.ended.then(() => this.#sessions.delete(session));

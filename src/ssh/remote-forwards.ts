@@ -18,12 +18,15 @@ interface Listener {
 export class RemoteForwards {
   #client: ssh2.Connection;
   #log: Logger;
+  #max: number;
   #listeners = new Map<string, Listener>();
+  #pending = 0;
   #closed = false;
 
-  constructor(client: ssh2.Connection, log: Logger) {
+  constructor(client: ssh2.Connection, options: { log: Logger; max: number }) {
     this.#client = client;
-    this.#log = log;
+    this.#log = options.log;
+    this.#max = options.max;
   }
 
   /** `tcpip-forward`: answers with the bound port (useful when 0 was asked). */
@@ -34,14 +37,22 @@ export class RemoteForwards {
       reject?.();
       return;
     }
+    if (this.#listeners.size + this.#pending >= this.#max) {
+      this.#log.info(`tcpip-forward refused for "${bindAddr}:${bindPort}": ${this.#max} forwards already`);
+      reject?.();
+      return;
+    }
 
+    this.#pending++;
     const listener: Listener = { server: createServer({ allowHalfOpen: true }), sockets: new Set() };
     listener.server.on('connection', (socket) => this.#forward(listener, socket, bindAddr));
     listener.server.once('error', (err) => {
+      this.#pending--;
       this.#log.info(`tcpip-forward "${bindAddr}:${bindPort}" failed: ${err.message}`);
       reject?.();
     });
     listener.server.listen({ host: loopbackBindAddress(bindAddr), port: bindPort }, () => {
+      this.#pending--;
       const port = (listener.server.address() as { port: number }).port;
       if (this.#closed) {
         listener.server.close();

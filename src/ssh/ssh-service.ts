@@ -8,6 +8,8 @@ import ssh2 from 'ssh2';
 import type { Logger } from '../log/logger.js';
 import { Connection, type SessionDefaults } from './connection.js';
 import type { HostKey } from './host-key.js';
+import { DEFAULT_LIMITS, type Limits } from './limits.js';
+import { PreAuthGate, type Admission } from './pre-auth-gate.js';
 
 export interface SshServiceOptions {
   hostKey: HostKey;
@@ -16,6 +18,7 @@ export interface SshServiceOptions {
   session: SessionDefaults;
   /** Called when a connection ends (the one-connection role exits then). */
   onConnectionClosed?: () => void;
+  limits?: Limits;
 }
 
 export class SshService {
@@ -23,9 +26,14 @@ export class SshService {
   #options: SshServiceOptions;
   #connections = new Set<Connection>();
   #count = 0;
+  #limits: Limits;
+  #gate: PreAuthGate;
+  #admissions = new WeakMap<Socket, Admission>();
 
   constructor(options: SshServiceOptions) {
     this.#options = options;
+    this.#limits = options.limits ?? DEFAULT_LIMITS;
+    this.#gate = new PreAuthGate(this.#limits, options.logger);
     const debug = options.logger.debugEnabled
       ? (line: string) => options.logger.debug(`ssh: ${line}`)
       : undefined;
@@ -48,6 +56,9 @@ export class SshService {
 
   handle(socket: Socket): void {
     socket.on('error', (err) => this.#options.logger.debug(`socket error: ${err.message}`));
+    const admission = this.#gate.admit(socket, bare(socket.remoteAddress) || 'unix');
+    if (!admission) return;
+    this.#admissions.set(socket, admission);
     this.#server.injectSocket(socket);
   }
 
@@ -70,6 +81,8 @@ export class SshService {
       peer: { address: bare(info.ip) || 'unix', port: info.port ?? 0 },
       local: { address: bare(socket?.localAddress) || 'unix', port: socket?.localPort ?? 0 },
       session: this.#options.session,
+      limits: this.#limits,
+      onAuthenticated: () => this.#admissions.get(socket)?.authenticated(),
       onClose: () => {
         this.#connections.delete(connection);
         this.#options.onConnectionClosed?.();
