@@ -23,6 +23,8 @@ export interface SshOptions {
    * connections per source IP to 5, which a burst of 32 would hit. */
   bind?: string;
   extra?: string[];
+  /** Seconds for TCP connect plus banner exchange (default 15). */
+  connectTimeout?: number;
 }
 
 export function sshArgs(target: SshTarget, keys: BenchKeys, options: SshOptions = {}): string[] {
@@ -32,7 +34,7 @@ export function sshArgs(target: SshTarget, keys: BenchKeys, options: SshOptions 
     'StrictHostKeyChecking=yes',
     'BatchMode=yes',
     'LogLevel=ERROR',
-    'ConnectTimeout=15',
+    `ConnectTimeout=${options.connectTimeout ?? 15}`,
     'Compression=no',
     `Ciphers=${CIPHER}`,
     `MACs=${MAC}`,
