@@ -34,7 +34,7 @@ export async function burst(
         Array.from({ length: options.size }, (_, n) => {
           const bind = `127.0.0.${10 + n}`;
           return timedRun('ssh', [...sshArgs(target, keys, { bind, connectTimeout: 60 }), 'true'], {
-            timeoutMs: 60_000,
+            timeoutMs: 120_000,
           });
         }),
       );
