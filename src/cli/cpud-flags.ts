@@ -75,12 +75,14 @@ export const CPUD_FLAGS: readonly FlagSpec[] = [
     type: 'string',
     valueName: 'DURATION',
     default: '0s',
-    description: 'wait this long (Go duration: 500ms, 2s, 1m) before serving, e.g. for a slow network at boot',
+    description:
+      'wait this long (Go duration: 500ms, 2s, 1m) before serving, e.g. for a slow network at boot',
   },
   {
     name: 'syslog',
     type: 'boolean',
-    description: 'log to syslog (/dev/log) instead of stderr, as a daemon started by an init script does',
+    description:
+      'log to syslog (/dev/log) instead of stderr, as a daemon started by an init script does',
   },
   {
     name: 'demo',
@@ -116,7 +118,7 @@ export interface CpudFlags {
 
 const PROGRAM: ParseFlagsOptions = {
   program: 'cpud',
-  summary: 'cpud: the daemon side of cpu; runs commands that see the caller\'s files over 9P',
+  summary: "cpud: the daemon side of cpu; runs commands that see the caller's files over 9P",
   usage: '[flags]',
   positionals: false,
 };
@@ -138,7 +140,9 @@ export function parseCpudFlags(argv: readonly string[]): CpudFlags {
   if (srv !== undefined && !srv.trim()) throw flagError('flag "-srv": the program is empty');
   const sleep = parseGoDuration(String(values.sleepBeforeServing));
   if (sleep === undefined || sleep < 0) {
-    throw flagError(`flag "-sleepBeforeServing": "${values.sleepBeforeServing}" is not a duration such as 2s`);
+    throw flagError(
+      `flag "-sleepBeforeServing": "${values.sleepBeforeServing}" is not a duration such as 2s`,
+    );
   }
   return {
     debug: values.d === true,

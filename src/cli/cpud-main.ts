@@ -45,7 +45,8 @@ export async function main(argv: string[]): Promise<void> {
     const { runDaemon } = await import('../roles/daemon.js');
     await runDaemon(flags, log);
   } catch (err) {
-    const message = err instanceof CpudError ? err.message : `unexpected failure: ${messageOf(err)}`;
+    const message =
+      err instanceof CpudError ? err.message : `unexpected failure: ${messageOf(err)}`;
     log.error(message);
     if (process.pid !== 1) process.exit(1);
   }

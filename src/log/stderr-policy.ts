@@ -19,7 +19,8 @@ export function stderrIsSafe(connectionFd: number, env: NodeJS.ProcessEnv = proc
   const stderr = statOf(2);
   if (!stderr) return false;
   const journal = /^(\d+):(\d+)$/.exec(env.JOURNAL_STREAM ?? '');
-  if (journal && BigInt(journal[1]) === stderr.dev && BigInt(journal[2]) === stderr.ino) return true;
+  if (journal && BigInt(journal[1]) === stderr.dev && BigInt(journal[2]) === stderr.ino)
+    return true;
   if (!stderr.isSocket()) return true;
   const connection = statOf(connectionFd);
   return !connection || connection.dev !== stderr.dev || connection.ino !== stderr.ino;

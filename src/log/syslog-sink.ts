@@ -37,7 +37,10 @@ export function syslogSink(options: SyslogSinkOptions = {}): LogSink {
   if (!socket) return (level, line) => viaLoggerCommand(path, ident, level, line);
 
   return (level, line) => {
-    const message = Buffer.from(`<${FACILITY_DAEMON * 8 + SEVERITY[level]}>${stamp(new Date())} ${ident}[${process.pid}]: ${line}`);
+    const message = Buffer.from(
+      `<${FACILITY_DAEMON * 8 + SEVERITY[level]}>${stamp(new Date())} ` +
+        `${ident}[${process.pid}]: ${line}`,
+    );
     // A missing syslog daemon loses the line; there is nowhere safe to say so.
     socket.send(message, 0, message.length, path, () => {});
   };
@@ -57,7 +60,17 @@ function openDatagramSocket(): DgramSocket | undefined {
 }
 
 function viaLoggerCommand(path: string, ident: string, level: LogLevel, line: string): void {
-  const args = ['-u', path, '-t', ident, `--id=${process.pid}`, '-p', LOGGER_PRIORITY[level], '--', line];
+  const args = [
+    '-u',
+    path,
+    '-t',
+    ident,
+    `--id=${process.pid}`,
+    '-p',
+    LOGGER_PRIORITY[level],
+    '--',
+    line,
+  ];
   const child = spawn('logger', args, { stdio: 'ignore' });
   child.on('error', () => {});
   child.unref();

@@ -46,7 +46,11 @@ export async function runDaemon(flags: CpudFlags, log: Logger): Promise<void> {
     ? await listenOnFds(handed.fds, onSocket, { pauseOnConnect })
     : [await listen(flags, onSocket, { pauseOnConnect })];
   const where = servers
-    .map((s, i) => (handed ? `${describeAddress(s)} (fd ${handed.fds[i]}, ${handed.names[i]})` : describeAddress(s)))
+    .map((s, i) =>
+      handed
+        ? `${describeAddress(s)} (fd ${handed.fds[i]}, ${handed.names[i]})`
+        : describeAddress(s),
+    )
     .join(' and ');
   log.info(`daemon listening on ${where}, ${backend.summary}`);
   if (!notifier.via) log.debug('notify: off (NOTIFY_SOCKET unset or no way to send)');
@@ -91,8 +95,8 @@ function makeBackend(flags: CpudFlags, log: Logger): Backend {
     logger: log,
     session: config.session,
   });
-  const summary =
-    `host key ${config.hostKey.type} ${config.hostKey.fingerprint}, client keys from "${config.keyFile}"`;
+  const { type, fingerprint } = config.hostKey;
+  const summary = `host key ${type} ${fingerprint}, client keys from "${config.keyFile}"`;
   return {
     handle: (socket) => service.handle(socket),
     get sessions() {

@@ -27,7 +27,9 @@ const HEALTHY_RUN_MS = 60_000;
 export async function runInit(argv: readonly string[], log: Logger): Promise<void> {
   const pid1 = process.pid === 1;
   // PID 1 never exits: the kernel panics. Log and keep serving.
-  process.on('uncaughtException', (err) => log.error(`init: unexpected failure, going on: ${messageOf(err)}`));
+  process.on('uncaughtException', (err) =>
+    log.error(`init: unexpected failure, going on: ${messageOf(err)}`),
+  );
   let native: CpudNative | undefined;
   try {
     native = loadNative();
@@ -38,12 +40,16 @@ export async function runInit(argv: readonly string[], log: Logger): Promise<voi
 
   if (native && pid1) {
     const { mounted, failed } = setUpMachine(native, log);
-    log.info(`init: PID 1; mounted ${mounted.join(' ') || 'nothing (all present)'}` +
-      (failed.length ? `; failed ${failed.join(' ')}` : ''));
+    log.info(
+      `init: PID 1; mounted ${mounted.join(' ') || 'nothing (all present)'}` +
+        (failed.length ? `; failed ${failed.join(' ')}` : ''),
+    );
   } else if (native) {
     const rc = native.setChildSubreaper();
     if (rc !== 0) log.warn(`init: cannot become a child subreaper: errno ${-rc}`);
-    log.info(`init: not PID 1 (pid ${process.pid}): no machine set-up; reaping as a child subreaper`);
+    log.info(
+      `init: not PID 1 (pid ${process.pid}): no machine set-up; reaping as a child subreaper`,
+    );
   }
 
   const supervisor = new DaemonSupervisor(argv, log);
@@ -86,13 +92,18 @@ class DaemonSupervisor {
     const env = { ...process.env };
     delete env.CPUD_SESSION;
     const started = Date.now();
-    const child = spawn(process.execPath, [process.argv[1], ...this.#argv], { env, stdio: 'inherit' });
+    const child = spawn(process.execPath, [process.argv[1], ...this.#argv], {
+      env,
+      stdio: 'inherit',
+    });
     // Registered before any sweep can run: both happen on this thread.
     if (child.pid) this.#owned.add(child.pid);
     this.#child = child;
     this.#log.info(`init: daemon started (pid ${child.pid ?? '?'})`);
 
-    child.once('error', (err) => this.#log.error(`init: cannot start the daemon: ${messageOf(err)}`));
+    child.once('error', (err) =>
+      this.#log.error(`init: cannot start the daemon: ${messageOf(err)}`),
+    );
     child.once('close', (code, signal) => {
       if (child.pid) this.#owned.delete(child.pid);
       if (this.#stopping) process.exit(0);
@@ -110,7 +121,8 @@ class DaemonSupervisor {
 
   stop(signal: NodeJS.Signals): void {
     this.#stopping = true;
-    if (!this.#child || this.#child.exitCode !== null || this.#child.signalCode !== null) process.exit(0);
+    if (!this.#child || this.#child.exitCode !== null || this.#child.signalCode !== null)
+      process.exit(0);
     this.#child.kill(signal);
   }
 }

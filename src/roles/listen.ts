@@ -26,15 +26,23 @@ export async function listen(
   try {
     await bind(server, spec);
   } catch (err) {
-    if (spec.network === 'unix' && systemCodeOf(err) === 'EADDRINUSE' && !(await isLive(spec.port))) {
+    if (
+      spec.network === 'unix' &&
+      systemCodeOf(err) === 'EADDRINUSE' &&
+      !(await isLive(spec.port))
+    ) {
       unlinkSync(spec.port);
       await bind(server, spec);
     } else if (spec.network === 'tcp' && !spec.address && systemCodeOf(err) === 'EAFNOSUPPORT') {
       await bind(server, { ...spec, network: 'tcp4' });
     } else {
-      throw new CpudError('CPUD_ERR_CFG_LISTEN', `cannot listen on ${describeSpec(spec)}: ${reason(err)}`, {
-        cause: err,
-      });
+      throw new CpudError(
+        'CPUD_ERR_CFG_LISTEN',
+        `cannot listen on ${describeSpec(spec)}: ${reason(err)}`,
+        {
+          cause: err,
+        },
+      );
     }
   }
   return server;
@@ -52,9 +60,13 @@ export async function listenOnFds(
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err) =>
         reject(
-          new CpudError('CPUD_ERR_CFG_LISTEN', `cannot serve the listening socket on fd ${fd}: ${messageOf(err)}`, {
-            cause: err,
-          }),
+          new CpudError(
+            'CPUD_ERR_CFG_LISTEN',
+            `cannot serve the listening socket on fd ${fd}: ${messageOf(err)}`,
+            {
+              cause: err,
+            },
+          ),
         ),
       );
       server.listen({ fd }, resolve);
@@ -68,7 +80,9 @@ export function describeAddress(server: Server): string {
   const address = server.address();
   if (typeof address === 'string') return `unix:${address}`;
   if (!address) return 'nothing';
-  return address.family === 'IPv6' ? `[${address.address}]:${address.port}` : `${address.address}:${address.port}`;
+  return address.family === 'IPv6'
+    ? `[${address.address}]:${address.port}`
+    : `${address.address}:${address.port}`;
 }
 
 function bind(server: Server, spec: ListenSpec): Promise<void> {

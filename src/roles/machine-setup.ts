@@ -26,7 +26,12 @@ const MOUNTS: readonly MountStep[] = [
   { target: '/sys', fstype: 'sysfs', flags: MS_NOSUID | MS_NODEV | MS_NOEXEC, data: '' },
   { target: '/dev', fstype: 'devtmpfs', flags: MS_NOSUID, data: 'mode=0755' },
   // ptmxmode: /dev/pts/ptmx must be usable by everyone, as /dev/ptmx is.
-  { target: '/dev/pts', fstype: 'devpts', flags: MS_NOSUID | MS_NOEXEC, data: 'mode=0620,ptmxmode=0666' },
+  {
+    target: '/dev/pts',
+    fstype: 'devpts',
+    flags: MS_NOSUID | MS_NOEXEC,
+    data: 'mode=0620,ptmxmode=0666',
+  },
   { target: '/dev/shm', fstype: 'tmpfs', flags: MS_NOSUID | MS_NODEV, data: 'mode=1777' },
   { target: '/tmp', fstype: 'tmpfs', flags: MS_NOSUID | MS_NODEV, data: 'mode=1777' },
   { target: '/run', fstype: 'tmpfs', flags: MS_NOSUID | MS_NODEV, data: 'mode=0755' },
@@ -64,7 +69,9 @@ function mountPoints(): Set<string> {
   try {
     const text = readFileSync('/proc/self/mountinfo', 'utf8');
     // proc(5): field 5 is the mount point, with spaces written as \040.
-    return new Set(text.split('\n').map((line) => (line.split(' ')[4] ?? '').replace(/\\040/g, ' ')));
+    return new Set(
+      text.split('\n').map((line) => (line.split(' ')[4] ?? '').replace(/\\040/g, ' ')),
+    );
   } catch {
     return new Set();
   }

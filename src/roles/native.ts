@@ -15,7 +15,9 @@ export interface CpudNative {
 }
 
 // dist/src/roles/native.js -> <package>/native/build/Release/
-const ADDON = fileURLToPath(new URL('../../../native/build/Release/cpud_native.node', import.meta.url));
+const ADDON = fileURLToPath(
+  new URL('../../../native/build/Release/cpud_native.node', import.meta.url),
+);
 
 let loaded: CpudNative | undefined;
 
@@ -27,7 +29,8 @@ export function loadNative(): CpudNative {
     // TODO: CPUD_ERR_INIT_NATIVE once src/errors.ts has it.
     throw new CpudError(
       'CPUD_ERR_NS_SETUP',
-      `cannot load cpud's addon "${ADDON}": ${messageOf(err)} (build it with scripts/build-native.sh)`,
+      `cannot load cpud's addon "${ADDON}": ${messageOf(err)} ` +
+        '(build it with scripts/build-native.sh)',
       { cause: err },
     );
   }

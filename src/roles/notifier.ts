@@ -45,7 +45,10 @@ export class Notifier {
       this.#send = sendWithCommand;
     } else {
       this.via = undefined;
-      log.debug('notify: NOTIFY_SOCKET is set but neither sd-notify nor systemd-notify is available; not notifying');
+      log.debug(
+        'notify: NOTIFY_SOCKET is set but neither sd-notify nor systemd-notify ' +
+          'is available; not notifying',
+      );
       return;
     }
     log.debug(`notify: via ${this.via} to "${env.NOTIFY_SOCKET}"`);

@@ -41,16 +41,22 @@ export async function runOneConnection(argv: readonly string[]): Promise<void> {
     process.exit(2);
   }
   if (flags.debug) log.setLevel('debug');
-  if (handed && handed.fds.length > 1) log.warn(`LISTEN_FDS=${handed.fds.length}: serving fd ${fd} only`);
+  if (handed && handed.fds.length > 1)
+    log.warn(`LISTEN_FDS=${handed.fds.length}: serving fd ${fd} only`);
   if (!isSocket(fd)) {
-    log.error(`CPUD_SESSION is set but fd ${fd} is not a socket: start this role from inetd or a systemd socket`);
+    log.error(
+      `CPUD_SESSION is set but fd ${fd} is not a socket: ` +
+        'start this role from inetd or a systemd socket',
+    );
     process.exit(1);
   }
   log.debug(`one connection on fd ${fd}; logging to ${stderrSafe ? 'stderr' : 'syslog'}`);
 
   if (flags.srv !== undefined) {
     const srv = new SrvProgram(flags.srv, { logger: log, stderr: stderrSafe });
-    const peer = process.env.REMOTE_ADDR ? `${process.env.REMOTE_ADDR}:${process.env.REMOTE_PORT}` : `fd ${fd}`;
+    const peer = process.env.REMOTE_ADDR
+      ? `${process.env.REMOTE_ADDR}:${process.env.REMOTE_PORT}`
+      : `fd ${fd}`;
     process.exit(await srv.start([fd, fd, stderrSafe ? 'inherit' : 'ignore'], peer));
   }
   serve(fd, flags, log);

@@ -15,7 +15,10 @@ export interface ListenFds {
   names: string[];
 }
 
-export function takeListenFds(env: NodeJS.ProcessEnv = process.env, pid = process.pid): ListenFds | undefined {
+export function takeListenFds(
+  env: NodeJS.ProcessEnv = process.env,
+  pid = process.pid,
+): ListenFds | undefined {
   const count = Number(env.LISTEN_FDS);
   const forPid = Number(env.LISTEN_PID);
   const names = (env.LISTEN_FDNAMES ?? '').split(':');

@@ -33,7 +33,8 @@ export class SrvProgram {
 
   /** Hands a socket (from a listener made with pauseOnConnect) to a new PROGRAM. */
   handle(socket: Socket): void {
-    const peer = `${(socket.remoteAddress ?? 'unix').replace(/^::ffff:/, '')}:${socket.remotePort ?? 0}`;
+    const address = (socket.remoteAddress ?? 'unix').replace(/^::ffff:/, '');
+    const peer = `${address}:${socket.remotePort ?? 0}`;
     void this.start([socket, socket, this.#options.stderr ? 'inherit' : 'ignore'], peer);
     // The child holds its own copy of the connection now; ours must close,
     // or the client would not see EOF when PROGRAM exits.
@@ -58,7 +59,9 @@ export class SrvProgram {
       child.once('exit', (code, signal) => {
         this.#children.delete(child);
         const status = signal ? `signal ${signal}` : `status ${code}`;
-        log.info(`${this.#argv[0]} for ${peer} ended with ${status} after ${Date.now() - started} ms`);
+        log.info(
+          `${this.#argv[0]} for ${peer} ended with ${status} after ${Date.now() - started} ms`,
+        );
         resolve(code ?? 128);
       });
     });

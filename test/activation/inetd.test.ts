@@ -70,19 +70,23 @@ describe('openbsd-inetd', () => {
     assert.equal(result.stdout.toString(), 'served\n');
   });
 
-  it('keeps the SSH stream clean while cpud logs: every byte arrives intact', { timeout: 60_000 }, async () => {
-    const input = Buffer.alloc(1 << 20);
-    for (let i = 0; i < input.length; i++) input[i] = (i * 7919) & 0xff;
-    const result = await sshTo(port, keys, ['sha256sum'], { input });
-    assert.equal(result.stderr, '', 'ssh saw no corrupt packet');
-    assert.equal(result.code, 0);
-    const expected = createHash('sha256').update(input).digest('hex');
-    assert.equal(result.stdout.toString().split(' ')[0], expected);
+  it(
+    'keeps the SSH stream clean while cpud logs: every byte arrives intact',
+    { timeout: 60_000 },
+    async () => {
+      const input = Buffer.alloc(1 << 20);
+      for (let i = 0; i < input.length; i++) input[i] = (i * 7919) & 0xff;
+      const result = await sshTo(port, keys, ['sha256sum'], { input });
+      assert.equal(result.stderr, '', 'ssh saw no corrupt packet');
+      assert.equal(result.code, 0);
+      const expected = createHash('sha256').update(input).digest('hex');
+      assert.equal(result.stdout.toString().split(' ')[0], expected);
 
-    const back = await sshTo(port, keys, ['head', '-c', '1048576', '/dev/zero']);
-    assert.equal(back.stderr, '');
-    assert.equal(back.stdout.length, 1 << 20);
-  });
+      const back = await sshTo(port, keys, ['head', '-c', '1048576', '/dev/zero']);
+      assert.equal(back.stderr, '');
+      assert.equal(back.stdout.length, 1 << 20);
+    },
+  );
 
   it('sends its log lines to syslog, debug detail included', { timeout: 30_000 }, async () => {
     await syslog.waitFor(/^<30>.* cpud\[\d+\]: c1: login accepted/);

@@ -56,27 +56,31 @@ describe('init.d/cpud', () => {
     keys?.cleanup();
   });
 
-  it('starts, reports status, serves a session, stops, and leaves no process', { timeout: 90_000 }, async () => {
-    const started = run('start');
-    assert.equal(started.status, 0, started.stdout);
-    assert.ok(existsSync(env.PIDFILE!), 'pid file written');
+  it(
+    'starts, reports status, serves a session, stops, and leaves no process',
+    { timeout: 90_000 },
+    async () => {
+      const started = run('start');
+      assert.equal(started.status, 0, started.stdout);
+      assert.ok(existsSync(env.PIDFILE!), 'pid file written');
 
-    const status = run('status');
-    assert.equal(status.status, 0, status.stdout);
-    assert.match(status.stdout, /cpud is running \(pid \d+\)/);
+      const status = run('status');
+      assert.equal(status.status, 0, status.stdout);
+      assert.match(status.stdout, /cpud is running \(pid \d+\)/);
 
-    await waitForPort(port);
-    const result = await sshTo(port, keys, ['sh', '-c', "'echo via-init-script; exit 4'"]);
-    assert.equal(result.code, 4, result.stderr);
-    assert.equal(result.stdout.toString(), 'via-init-script\n');
-    await syslog.waitFor(/cpud\[\d+\]: daemon listening on 127\.0\.0\.1:\d+/);
-    await syslog.waitFor(/command ended: status 4/);
+      await waitForPort(port);
+      const result = await sshTo(port, keys, ['sh', '-c', "'echo via-init-script; exit 4'"]);
+      assert.equal(result.code, 4, result.stderr);
+      assert.equal(result.stdout.toString(), 'via-init-script\n');
+      await syslog.waitFor(/cpud\[\d+\]: daemon listening on 127\.0\.0\.1:\d+/);
+      await syslog.waitFor(/command ended: status 4/);
 
-    const stopped = run('stop');
-    assert.equal(stopped.status, 0, stopped.stdout);
-    assert.equal(existsSync(env.PIDFILE!), false, 'pid file removed');
-    assert.equal(run('status').status, 3);
-    assert.deepEqual(processesMatching(`-p ${port} -addr 127.0.0.1`), []);
-    await syslog.waitFor(/SIGTERM: ending 0 sessions and exiting/);
-  });
+      const stopped = run('stop');
+      assert.equal(stopped.status, 0, stopped.stdout);
+      assert.equal(existsSync(env.PIDFILE!), false, 'pid file removed');
+      assert.equal(run('status').status, 3);
+      assert.deepEqual(processesMatching(`-p ${port} -addr 127.0.0.1`), []);
+      await syslog.waitFor(/SIGTERM: ending 0 sessions and exiting/);
+    },
+  );
 });

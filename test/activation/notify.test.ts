@@ -25,7 +25,10 @@ describe('systemd notification', () => {
       await socket.waitFor(/^READY=1$/);
       await socket.waitFor(/^STATUS=serving 0 sessions$/);
       await socket.waitFor(/^WATCHDOG=1$/);
-      assert.ok(daemon.logs.some((l) => /notify: via (sd-notify|systemd-notify)/.test(l)), daemon.logs.join('\n'));
+      assert.ok(
+        daemon.logs.some((l) => /notify: via (sd-notify|systemd-notify)/.test(l)),
+        daemon.logs.join('\n'),
+      );
 
       const session = runSsh(daemon, ['sleep', '5']);
       await socket.waitFor(/^STATUS=serving 1 sessions$/, 15_000);

@@ -8,15 +8,32 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { makeTestKeys, type TestKeys } from '../helpers/keys.js';
 import { CPUD_BIN } from '../helpers/paths.js';
-import { freePort, launch, requireCommand, sshTo, waitForPort, type Launched } from '../helpers/activation.js';
+import {
+  freePort,
+  launch,
+  requireCommand,
+  sshTo,
+  waitForPort,
+  type Launched,
+} from '../helpers/activation.js';
 
 const TIMEOUT = { timeout: 120_000 };
 
-async function activate(keys: TestKeys, mode: string[], env: Record<string, string>): Promise<{ port: number; tool: Launched }> {
+async function activate(
+  keys: TestKeys,
+  mode: string[],
+  env: Record<string, string>,
+): Promise<{ port: number; tool: Launched }> {
   const port = await freePort();
   const cpud = [CPUD_BIN, '-hostkey', keys.hostKey, '-key', keys.authorized];
   const envArgs = Object.entries(env).flatMap(([k, v]) => ['-E', `${k}=${v}`]);
-  const tool = launch('systemd-socket-activate', ['-l', `127.0.0.1:${port}`, ...mode, ...envArgs, ...cpud]);
+  const tool = launch('systemd-socket-activate', [
+    '-l',
+    `127.0.0.1:${port}`,
+    ...mode,
+    ...envArgs,
+    ...cpud,
+  ]);
   await waitForPort(port);
   return { port, tool };
 }
@@ -66,15 +83,19 @@ describe('systemd socket activation', () => {
     }
   });
 
-  it('Accept=yes with the connection on stdin/stdout (--inetd) starts one cpud per connection', TIMEOUT, async () => {
-    const { port, tool } = await activate(keys, ['--accept', '--inetd'], { CPUD_SESSION: '1' });
-    try {
-      await sessionsWork(port, keys);
-      assert.equal(loggingPids(tool.output()).size, 5, tool.output());
-    } finally {
-      await tool.stop();
-    }
-  });
+  it(
+    'Accept=yes with the connection on stdin/stdout (--inetd) starts one cpud per connection',
+    TIMEOUT,
+    async () => {
+      const { port, tool } = await activate(keys, ['--accept', '--inetd'], { CPUD_SESSION: '1' });
+      try {
+        await sessionsWork(port, keys);
+        assert.equal(loggingPids(tool.output()).size, 5, tool.output());
+      } finally {
+        await tool.stop();
+      }
+    },
+  );
 
   it('each one-connection cpud exits when its SSH connection ends', TIMEOUT, async () => {
     const { port, tool } = await activate(keys, ['--accept'], { CPUD_SESSION: '1' });

@@ -15,7 +15,10 @@ import { freePort, launch, requireCommand, sshTo, waitForPort } from '../helpers
 const SSHD = '/usr/sbin/sshd';
 
 function sshdInetd(keys: TestKeys): string {
-  return `${SSHD} -i -f /dev/null -h ${keys.hostKey} -o AuthorizedKeysFile=${keys.authorized} -o StrictModes=no`;
+  return (
+    `${SSHD} -i -f /dev/null -h ${keys.hostKey} ` +
+    `-o AuthorizedKeysFile=${keys.authorized} -o StrictModes=no`
+  );
 }
 
 function prepare(): void {
@@ -33,7 +36,9 @@ describe('-srv', () => {
     const daemon = await startDaemon({ keys, args: ['-srv', sshdInetd(keys)] });
     try {
       assert.ok(daemon.logs.some((l) => l.includes(`connections go to "${SSHD} -i`)));
-      const results = await Promise.all([9, 10].map((code) => runSsh(daemon, ['sh', '-c', `'echo sshd; exit ${code}'`])));
+      const results = await Promise.all(
+        [9, 10].map((code) => runSsh(daemon, ['sh', '-c', `'echo sshd; exit ${code}'`])),
+      );
       assert.deepEqual(
         results.map((r) => [r.code, r.stdout.toString()]),
         [
@@ -53,8 +58,14 @@ describe('-srv', () => {
     const keys = makeTestKeys();
     const port = await freePort();
     const tool = launch('systemd-socket-activate', [
-      '-l', `127.0.0.1:${port}`, '--accept', '-E', 'CPUD_SESSION=1',
-      CPUD_BIN, '-srv', sshdInetd(keys),
+      '-l',
+      `127.0.0.1:${port}`,
+      '--accept',
+      '-E',
+      'CPUD_SESSION=1',
+      CPUD_BIN,
+      '-srv',
+      sshdInetd(keys),
     ]);
     try {
       await waitForPort(port);

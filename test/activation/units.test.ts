@@ -29,7 +29,9 @@ describe('unit files', () => {
         writeFileSync(join(dir, name), unit(name).replaceAll('/usr/sbin/cpud', CPUD_BIN));
       }
       const names = ['cpud.socket', 'cpud.service', 'cpud@1.service'].map((n) => join(dir, n));
-      const run = spawnSync('systemd-analyze', ['verify', '--man=no', ...names], { encoding: 'utf8' });
+      const run = spawnSync('systemd-analyze', ['verify', '--man=no', ...names], {
+        encoding: 'utf8',
+      });
       assert.equal(run.status, 0, run.stderr);
       assert.equal(run.stderr.trim(), '', 'no warnings');
     } finally {
@@ -39,14 +41,23 @@ describe('unit files', () => {
 
   it('cpud.socket accepts on 17010 and conflicts with the standalone daemon', () => {
     const text = unit('cpud.socket');
-    for (const line of ['ListenStream=17010', 'Accept=yes', 'Conflicts=cpud.service', 'WantedBy=sockets.target']) {
+    for (const line of [
+      'ListenStream=17010',
+      'Accept=yes',
+      'Conflicts=cpud.service',
+      'WantedBy=sockets.target',
+    ]) {
       assert.match(text, new RegExp(`^${line}$`, 'm'));
     }
   });
 
   it('cpud@.service serves one connection on stdin and never logs into it', () => {
     const text = unit('cpud@.service');
-    for (const line of ['Environment=CPUD_SESSION=1', 'StandardInput=socket', 'StandardError=journal']) {
+    for (const line of [
+      'Environment=CPUD_SESSION=1',
+      'StandardInput=socket',
+      'StandardError=journal',
+    ]) {
       assert.match(text, new RegExp(`^${line}$`, 'm'));
     }
     assert.match(text, /^ExecStart=-\/usr\/sbin\/cpud -key \/etc\/cpud\/authorized_keys/m);

@@ -15,7 +15,10 @@ import { runSsh, type SshResult } from './ssh.js';
 export function requireCommand(command: string, debianPackage: string): void {
   const found = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' });
   if (found.status !== 0) {
-    throw new Error(`"${command}" is missing: install the Debian package ${debianPackage} (scripts/install-deps.sh)`);
+    throw new Error(
+      `"${command}" is missing: install the Debian package ${debianPackage} ` +
+        '(scripts/install-deps.sh)',
+    );
   }
 }
 
@@ -137,7 +140,8 @@ export async function receiveDatagrams(path: string): Promise<DatagramReceiver> 
       for (;;) {
         const found = messages().find((m) => pattern.test(m));
         if (found) return found;
-        if (Date.now() > deadline) throw new Error(`no datagram matched ${pattern}; got:\n${messages().join('\n')}`);
+        if (Date.now() > deadline)
+          throw new Error(`no datagram matched ${pattern}; got:\n${messages().join('\n')}`);
         await sleep(50);
       }
     },
