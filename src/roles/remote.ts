@@ -7,6 +7,8 @@
  * start-up time is the user's latency.
  */
 import { spawn } from 'node:child_process';
+import { fitPath } from '../session/path-policy.js';
+import { closeInheritedFds } from './close-inherited-fds.js';
 import { takeRemoteConfig, type RemoteConfig } from '../session/remote-config.js';
 import { resolveCommand } from '../session/resolve-command.js';
 import { chooseWorkingDirectory } from '../session/working-directory.js';
@@ -16,6 +18,7 @@ import { chooseWorkingDirectory } from '../session/working-directory.js';
 const GROUP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT', 'SIGTERM', 'SIGHUP', 'SIGTSTP'];
 
 export async function runRemote(configPath: string): Promise<never> {
+  closeInheritedFds();
   let config: RemoteConfig;
   try {
     config = takeRemoteConfig(configPath);
@@ -32,6 +35,7 @@ export async function runRemote(configPath: string): Promise<never> {
   const cwd = chooseWorkingDirectory(config.cwd, config.env.HOME);
   if (cwd.warning) process.stderr.write(`cpud: ${cwd.warning}\n`);
 
+  config.env.PATH = fitPath(config.env.PATH);
   const command = resolveCommand(config);
   if ('error' in command) return fail(command.error, command.status);
 
@@ -45,14 +49,26 @@ export async function runRemote(configPath: string): Promise<never> {
   return new Promise<never>(() => {
     child.on('error', (err: NodeJS.ErrnoException) => {
       const status = err.code === 'ENOENT' ? 127 : 126;
-      const why = err.code === 'ENOENT' ? 'no such file or directory' : err.message;
-      fail(`cannot run "${command.file}": ${why}`, status);
+      fail(`cannot run "${command.file}": ${spawnReason(err)}`, status);
     });
     child.on('exit', (code, signal) => {
       if (signal) raise(signal);
       process.exit(code ?? 1);
     });
   });
+}
+
+function spawnReason(err: NodeJS.ErrnoException): string {
+  switch (err.code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+      return 'permission denied';
+    case 'E2BIG':
+      return 'the command line and environment are larger than Linux allows (E2BIG)';
+    default:
+      return err.message;
+  }
 }
 
 function fail(message: string, status = 1): never {

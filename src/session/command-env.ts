@@ -4,8 +4,7 @@
  * and never the daemon's own control variables.
  */
 import { userInfo } from 'node:os';
-
-export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+import { DEFAULT_PATH } from './path-policy.js';
 
 /** Consumed by the session itself; they never reach the command. */
 export const SESSION_CONTROL = ['CPUNONCE', 'CPU_FSTAB', 'LC_GLENDA_CPU_FSTAB'] as const;

@@ -22,6 +22,8 @@ export interface DaemonOptions {
   keys?: TestKeys;
   /** A command to run cpud under, such as setpriv to drop root. */
   wrap?: string[];
+  /** Hand cpud an extra open descriptor (fd 3), as a careless launcher would. */
+  inheritExtraFd?: boolean;
 }
 
 export async function startDaemon(options: DaemonOptions = {}): Promise<TestDaemon> {
@@ -30,7 +32,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<TestDaem
   const argv = [...(options.wrap ?? []), CPUD_BIN, ...args, ...(options.args ?? [])];
   const proc = spawn(argv[0], argv.slice(1), {
     env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: options.inheritExtraFd ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
   const waiters = new Set<() => void>();

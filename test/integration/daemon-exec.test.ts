@@ -7,7 +7,8 @@ import { runSsh } from '../helpers/ssh.js';
 describe('daemon runs commands for the OpenSSH client', () => {
   let daemon: TestDaemon;
   before(async () => {
-    daemon = await startDaemon();
+    // Launchers leave descriptors open; commands must still see none.
+    daemon = await startDaemon({ inheritExtraFd: true });
   });
   after(async () => {
     await daemon.stop();
@@ -74,6 +75,23 @@ describe('daemon runs commands for the OpenSSH client', () => {
     const result = await runSsh(daemon, [`echo 'unterminated`]);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /unterminated single quote/);
+  });
+
+  it('gives the command no descriptor above 2, with pipes and with a pty', async () => {
+    // The shell's own descriptors: no pipeline, whose pipe would show.
+    const list = `'sh' '-c' 'ls /proc/$$/fd'`;
+    const words = async (extra: string[]): Promise<string> =>
+      (await runSsh(daemon, [list], { extra })).stdout.toString().split(/\s+/).filter(Boolean).join(' ');
+    assert.equal(await words([]), '0 1 2');
+    assert.equal(await words(['-tt']), '0 1 2');
+  });
+
+  it('keeps the client PATH folders that exist here, and falls back to the default', async () => {
+    const printPath = [`'sh' '-c' 'echo $PATH'`];
+    const mixed = await runSsh(daemon, printPath, { extra: ['-o', 'SetEnv=PATH=/no/such:/usr/bin:/bin'] });
+    assert.equal(mixed.stdout.toString(), '/usr/bin:/bin\n');
+    const foreign = await runSsh(daemon, printPath, { extra: ['-o', 'SetEnv=PATH=/opt/homebrew/bin'] });
+    assert.equal(foreign.stdout.toString(), '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n');
   });
 
   it('logs the login with the key fingerprint and the command with its status', async () => {
