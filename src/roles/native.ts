@@ -26,9 +26,8 @@ export function loadNative(): CpudNative {
   try {
     loaded = createRequire(import.meta.url)(ADDON) as CpudNative;
   } catch (err) {
-    // TODO: CPUD_ERR_INIT_NATIVE once src/errors.ts has it.
     throw new CpudError(
-      'CPUD_ERR_NS_SETUP',
+      'CPUD_ERR_INIT_NATIVE',
       `cannot load cpud's addon "${ADDON}": ${messageOf(err)} ` +
         '(build it with scripts/build-native.sh)',
       { cause: err },
