@@ -5,6 +5,7 @@
  * on a TTY output stream). `restore()` is idempotent and must run on every
  * way out, or the user's shell is left without echo.
  */
+import { spawnSync } from 'node:child_process';
 import type { ReadStream, WriteStream } from 'node:tty';
 
 export interface TerminalSize {
@@ -38,6 +39,11 @@ export class LocalTerminal {
     if (this.#raw) return;
     this.#input.setRawMode(true);
     this.#raw = true;
+    // libuv's raw mode keeps output processing (OPOST, ONLCR): a bare "\n"
+    // from a remote full-screen program would gain a "\r" here and break its
+    // cursor moves. ssh uses cfmakeraw(3), which clears OPOST; stty does the
+    // same for us. setRawMode(false) puts back the termios libuv saved first.
+    spawnSync('stty', ['-opost'], { stdio: [this.#input, 'ignore', 'ignore'] });
   }
 
   restore(): void {
