@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { REPO } from '../helpers/paths.js';
-import { waitUntil } from '../helpers/wait.js';
+import { pidsMatching, waitUntil } from '../helpers/wait.js';
 
 const CPU_BIN = join(REPO, 'bin', 'cpu');
 
@@ -61,14 +61,17 @@ describe('cpu with a terminal', () => {
 
   it('gives the terminal back when the connection drops mid-session', async () => {
     const doomed = await startDaemon();
+    // A killed daemon cannot hang up its commands: this marker finds the one left behind.
+    const marker = `59.${process.pid}`;
     const session = inScript(
       `${CPU_BIN} -key ${doomed.keys.clientKey} -p ${doomed.port} -9p=false 127.0.0.1 ` +
-        `sh -c 'echo ready; exec sleep 60'; echo "status=$?"; stty -a`,
+        `sh -c 'echo ready; exec sleep ${marker}'; echo "status=$?"; stty -a`,
     );
     await waitUntil(() => session.output().includes('ready'), 'the remote command to start', 15_000);
     await doomed.stop('SIGKILL');
     await session.closed;
     const out = session.output();
+    for (const pid of pidsMatching(`sleep ${marker}`)) process.kill(pid, 'SIGKILL');
     assert.match(out, /cpu: the connection to the host was lost/);
     assert.match(out, /status=255/);
     assert.match(out, /(^|\s)icanon\b/);
