@@ -21,7 +21,11 @@ export class Fid {
   /** Components below the root; empty for the root itself. */
   names: string[];
   qid: Qid;
+  /** Its last stat showed a fifo, device or socket: opening it may wait. */
+  special = false;
   fd: number | undefined;
+  /** The open fd is a regular file: reads and writes on it do not wait (host-fs.ts). */
+  regular = false;
   /** Open flags given to Tlopen/Tlcreate, as the client sent them. */
   openFlags = 0;
   dir: DirSnapshot | undefined;
@@ -47,7 +51,9 @@ export class Fid {
   }
 
   clone(): Fid {
-    return new Fid(this.root, [...this.names], this.qid);
+    const fid = new Fid(this.root, [...this.names], this.qid);
+    fid.special = this.special;
+    return fid;
   }
 
   /** Runs `fn` with this fid marked in use, so release() waits for it. */
@@ -70,6 +76,7 @@ export class Fid {
   #closeFd(): void {
     const fd = this.fd;
     this.fd = undefined;
+    this.regular = false;
     this.dir = undefined;
     // Errors on close (EIO from a network filesystem) have nobody to report to.
     if (fd !== undefined) close(fd, () => undefined);

@@ -7,10 +7,11 @@ import { Errno, MessageType, QidType } from './constants.js';
 import { message } from './codec.js';
 import type { HandlerTable } from './context.js';
 import { NinepError } from './errno-of.js';
-import { fstatBig, fsyncFd, openFd, preadFd, pwriteFd, closeFd } from './host-fs.js';
+import { closeFd, fstatBig, fsyncFd, openFd, openNow, preadFd, preadNow } from './host-fs.js';
+import { pwriteFd, pwriteNow } from './host-fs.js';
 import { checkEntryName } from './names.js';
 import { hostOpenFlags } from './open-flags.js';
-import { qidOf } from './qid-of.js';
+import { isSpecial, qidOf } from './qid-of.js';
 
 /** size[4] type[1] tag[2] count[4]. */
 const RREAD_HEADER = 11;
@@ -23,7 +24,10 @@ export const ioHandlers: HandlerTable = {
     }
     if (fid.qid.type & QidType.SYMLINK) throw new NinepError(Errno.ELOOP, 'open of a symlink');
 
-    fid.fd = await openFd(fid.path, hostOpenFlags(m.flags, false));
+    const flags = hostOpenFlags(m.flags, false);
+    const quick = fid.special ? undefined : openNow(fid.path, flags);
+    fid.fd = quick?.fd ?? (await openFd(fid.path, flags));
+    fid.regular = quick?.regular ?? false;
     fid.openFlags = m.flags;
     // iounit 0: the client then uses msize - 24 per Tread/Twrite.
     return message('Rlopen', { tag: m.tag, qid: fid.qid, iounit: 0 });
@@ -37,16 +41,19 @@ export const ioHandlers: HandlerTable = {
     const name = checkEntryName(m.name);
 
     const fd = await openFd(fid.child(name), hostOpenFlags(m.flags, true), m.mode & 0o7777);
-    let qid;
+    let st;
     try {
-      qid = qidOf(await fstatBig(fd));
+      st = await fstatBig(fd);
     } catch (err) {
       await closeFd(fd);
       throw err;
     }
+    const qid = qidOf(st);
     fid.names.push(name);
     fid.qid = qid;
+    fid.special = isSpecial(st);
     fid.fd = fd;
+    fid.regular = st.isFile();
     fid.openFlags = m.flags;
     return message('Rlcreate', { tag: m.tag, qid, iounit: 0 });
   },
@@ -59,26 +66,27 @@ export const ioHandlers: HandlerTable = {
       return message('Rread', { tag: m.tag, data });
     }
 
-    return fid.use(async () => {
-      const fd = fid.fd;
-      if (fd === undefined) throw new NinepError(Errno.EBADF, 'read of an unopened fid');
-      const frame = Buffer.allocUnsafe(RREAD_HEADER + count);
-      const n = await preadFd(fd, frame, { at: RREAD_HEADER, length: count, position: m.offset });
-      frame.writeUInt32LE(RREAD_HEADER + n, 0);
-      frame[4] = MessageType.Rread;
-      frame.writeUInt16LE(m.tag, 5);
-      frame.writeUInt32LE(n, 7);
-      return frame.subarray(0, RREAD_HEADER + n);
-    });
+    const fd = fid.fd;
+    if (fd === undefined) throw new NinepError(Errno.EBADF, 'read of an unopened fid');
+    const frame = Buffer.allocUnsafe(RREAD_HEADER + count);
+    const into = { at: RREAD_HEADER, length: count, position: m.offset };
+    // A synchronous read ends before any Tclunk can run: no use() needed.
+    const n = fid.regular ? preadNow(fd, frame, into) : await fid.use(() => preadFd(fd, frame, into));
+    frame.writeUInt32LE(RREAD_HEADER + n, 0);
+    frame[4] = MessageType.Rread;
+    frame.writeUInt16LE(m.tag, 5);
+    frame.writeUInt32LE(n, 7);
+    return frame.subarray(0, RREAD_HEADER + n);
   },
 
   async Twrite(m, ctx) {
     const fid = ctx.fids.get(m.fid);
-    return fid.use(async () => {
-      if (fid.fd === undefined) throw new NinepError(Errno.EBADF, 'write to an unopened fid');
-      const count = await pwriteFd(fid.fd, m.data, m.offset);
-      return message('Rwrite', { tag: m.tag, count });
-    });
+    const fd = fid.fd;
+    if (fd === undefined) throw new NinepError(Errno.EBADF, 'write to an unopened fid');
+    const count = fid.regular
+      ? pwriteNow(fd, m.data, m.offset)
+      : await fid.use(() => pwriteFd(fd, m.data, m.offset));
+    return message('Rwrite', { tag: m.tag, count });
   },
 
   async Tfsync(m, ctx) {

@@ -5,16 +5,14 @@
  * client resolves symlinks itself through Treadlink. `..` at the root stays
  * at the root. The server therefore never follows a symlink while walking.
  */
-import { lstat } from 'node:fs/promises';
-
 import { Errno, GetattrMask, MAXWELEM, QidType } from './constants.js';
 import { message } from './codec.js';
 import type { HandlerTable } from './context.js';
 import { NinepError } from './errno-of.js';
-import { fstatBig } from './host-fs.js';
+import { fstatBig, lstatBigNow, lstatNow } from './host-fs.js';
 import type { Qid } from './messages.js';
 import { checkWalkName } from './names.js';
-import { qidOf } from './qid-of.js';
+import { isSpecial, qidOf } from './qid-of.js';
 
 export const walkHandlers: HandlerTable = {
   async Twalk(m, ctx) {
@@ -25,13 +23,16 @@ export const walkHandlers: HandlerTable = {
     const names = [...from.names];
     const qids: Qid[] = [];
     let qid = from.qid;
+    let special = from.special;
     for (const wname of m.wnames) {
       try {
         if ((qid.type & QidType.DIR) === 0) throw new NinepError(Errno.ENOTDIR);
         const name = checkWalkName(wname);
         if (name === '..') names.pop();
         else if (name !== '.') names.push(name);
-        qid = qidOf(await lstat(pathOf(from.root, names)));
+        const st = lstatNow(pathOf(from.root, names));
+        qid = qidOf(st);
+        special = isSpecial(st);
       } catch (err) {
         // The first name must succeed; after that a short Rwalk says where it stopped.
         if (qids.length === 0) throw err;
@@ -44,6 +45,7 @@ export const walkHandlers: HandlerTable = {
       const fid = from.clone();
       fid.names = names;
       fid.qid = qid;
+      fid.special = special;
       ctx.fids.set(m.newfid, fid, m.newfid === m.fid ? from : undefined);
       if (m.newfid === m.fid) from.release();
     }
@@ -53,10 +55,9 @@ export const walkHandlers: HandlerTable = {
   async Tgetattr(m, ctx) {
     const fid = ctx.fids.get(m.fid);
     // An open file may have been unlinked (the kernel still stats it): use the fd.
-    const st = await fid.use(() =>
-      fid.fd !== undefined ? fstatBig(fid.fd) : lstat(fid.path, { bigint: true }),
-    );
+    const st = fid.fd !== undefined ? await fid.use(() => fstatBig(fid.fd!)) : lstatBigNow(fid.path);
     fid.qid = qidOf(st);
+    fid.special = isSpecial(st);
     return message('Rgetattr', {
       tag: m.tag,
       valid: BigInt(GetattrMask.BASIC),

@@ -28,3 +28,8 @@ export function qidTypeOf(st: Stats | BigIntStats): number {
   if (st.isSymbolicLink()) return QidType.SYMLINK;
   return QidType.FILE;
 }
+
+/** A fifo, device or socket: a file whose open or read may wait on another party. */
+export function isSpecial(st: Stats | BigIntStats): boolean {
+  return !(st.isFile() || st.isDirectory() || st.isSymbolicLink());
+}
