@@ -36,37 +36,77 @@ export function decodeMessage(frame: Buffer): Message {
   }
 
   const msg: Record<string, unknown> = { type: name, tag };
-  let at = HEADER_SIZE;
-  const need = (n: number): void => {
-    if (at + n > frame.length) throw new DecodeError(`${name} truncated`, { tag });
-  };
-  const read: Record<Kind, () => unknown> = {
-    u8: () => (need(1), frame[at++]),
-    u16: () => (need(2), (at += 2), frame.readUInt16LE(at - 2)),
-    u32: () => (need(4), (at += 4), frame.readUInt32LE(at - 4)),
-    u64: () => (need(8), (at += 8), frame.readBigUInt64LE(at - 8)),
-    str: () => {
-      const len = read.u16() as number;
-      need(len);
-      at += len;
-      return frame.toString('utf8', at - len, at);
-    },
-    qid: () => ({ type: read.u8(), version: read.u32(), path: read.u64() }),
-    strs: () => Array.from({ length: read.u16() as number }, () => read.str()),
-    qids: () => Array.from({ length: read.u16() as number }, () => read.qid()),
-    data: () => {
-      const len = read.u32() as number;
-      need(len);
-      at += len;
-      return frame.subarray(at - len, at);
-    },
-  };
-  for (const [field, kind] of SCHEMAS[name]) msg[field] = read[kind]();
-  if (at !== frame.length) {
-    throw new DecodeError(`${name} has ${frame.length - at} extra bytes`, { tag });
+  const r = new FieldReader(frame, name, tag);
+  for (const [field, kind] of SCHEMAS[name]) msg[field] = r.read(kind);
+  if (r.at !== frame.length) {
+    throw new DecodeError(`${name} has ${frame.length - r.at} extra bytes`, { tag });
   }
 
   return msg as Message;
+}
+
+/**
+ * A cursor over one frame's fields. One object per frame, with methods on
+ * the prototype: decoding is on every request's path, so it builds no
+ * closures per message.
+ */
+class FieldReader {
+  at = HEADER_SIZE;
+  readonly #frame: Buffer;
+  readonly #name: string;
+  readonly #tag: number;
+
+  constructor(frame: Buffer, name: string, tag: number) {
+    this.#frame = frame;
+    this.#name = name;
+    this.#tag = tag;
+  }
+
+  read(kind: Kind): unknown {
+    switch (kind) {
+      case 'u8': return this.#take(1) && this.#frame[this.at - 1];
+      case 'u16': return this.#take(2) && this.#frame.readUInt16LE(this.at - 2);
+      case 'u32': return this.#take(4) && this.#frame.readUInt32LE(this.at - 4);
+      case 'u64': return this.#take(8) && this.#frame.readBigUInt64LE(this.at - 8);
+      case 'str': return this.#str();
+      case 'qid': return this.#qid();
+      case 'strs': return this.#list(() => this.#str());
+      case 'qids': return this.#list(() => this.#qid());
+      case 'data': {
+        const len = this.read('u32') as number;
+        this.#take(len);
+        return this.#frame.subarray(this.at - len, this.at);
+      }
+    }
+  }
+
+  /** Moves past `n` bytes; true, or DecodeError when the frame is shorter. */
+  #take(n: number): true {
+    if (this.at + n > this.#frame.length) {
+      throw new DecodeError(`${this.#name} truncated`, { tag: this.#tag });
+    }
+    this.at += n;
+    return true;
+  }
+
+  #str(): string {
+    const len = this.read('u16') as number;
+    this.#take(len);
+    return this.#frame.toString('utf8', this.at - len, this.at);
+  }
+
+  #qid(): Qid {
+    const type = this.read('u8') as number;
+    const version = this.read('u32') as number;
+    return { type, version, path: this.read('u64') as bigint };
+  }
+
+  #list<T>(item: () => T): T[] {
+    const n = this.read('u16') as number;
+    const out: T[] = [];
+    for (let i = 0; i < n; i++) out.push(item());
+    return out;
+  }
 }
 
 /** Encodes one message into a fresh frame. */

@@ -3,6 +3,7 @@
  * one connected byte stream (a TCP socket, an SSH forwarded-tcpip channel).
  */
 import { realpathSync } from 'node:fs';
+import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 
 import { CpudError, messageOf } from '../errors.js';
@@ -38,6 +39,11 @@ export function serveNinep(stream: Duplex, options: ServeOptions): NinepConnecti
       cause: err,
     });
   }
+  // Each reply is one write, and the client waits for it. With Nagle's
+  // algorithm a reply longer than one segment (an Rread of 64 KiB over
+  // loopback, MSS 65483) leaves its tail behind until the first part is
+  // acknowledged, which a delayed ACK holds up to 40 ms. diod sets it too.
+  if (stream instanceof Socket) stream.setNoDelay(true);
   return new Connection(stream, {
     root,
     maxMsize: options.maxMsize ?? DEFAULT_MAX_MSIZE,
