@@ -11,7 +11,11 @@ import { helpText, parseFlags, type ParseFlagsOptions } from './parse-flags.js';
 
 export const CPU_FLAGS: readonly FlagSpec[] = [
   { name: 'd', type: 'boolean', description: 'debug: one line per step of the session on stderr' },
-  { name: 'dbg9p', type: 'boolean', description: 'log every 9P message the local file server handles' },
+  {
+    name: 'dbg9p',
+    type: 'boolean',
+    description: 'log every 9P message the local file server handles',
+  },
   {
     name: 'key',
     type: 'string',
@@ -38,7 +42,7 @@ export const CPU_FLAGS: readonly FlagSpec[] = [
     default: DEFAULT_NAMESPACE,
     description:
       'colon-separated paths of this machine bound over the same paths on the host ' +
-      '(where=what binds this machine\'s what at the host\'s where); none for none',
+      "(where=what binds this machine's what at the host's where); none for none",
   },
   {
     name: '9p',
@@ -46,7 +50,13 @@ export const CPU_FLAGS: readonly FlagSpec[] = [
     default: true,
     description: 'serve -root to the host over 9P; -9p=false also drops the nonce and -namespace',
   },
-  { name: 'root', type: 'string', valueName: 'DIR', default: '/', description: 'local tree served over 9P' },
+  {
+    name: 'root',
+    type: 'string',
+    valueName: 'DIR',
+    default: '/',
+    description: 'local tree served over 9P',
+  },
   {
     name: 'fstab',
     type: 'string',
@@ -58,7 +68,8 @@ export const CPU_FLAGS: readonly FlagSpec[] = [
     type: 'string',
     valueName: 'DURATION',
     default: '5s',
-    description: 'how long a forwarded 9P connection has to send its nonce (Go duration: 500ms, 2s)',
+    description:
+      'how long a forwarded 9P connection has to send its nonce (Go duration: 500ms, 2s)',
   },
   {
     name: 'net',
@@ -105,7 +116,8 @@ export function parseCpuFlags(argv: readonly string[]): CpuFlags {
   const { values, positionals } = parseFlags(argv, CPU_FLAGS, PROGRAM);
 
   const [target, ...command] = positionals;
-  if (!target) throw flagError('no host given: usage is cpu [flags] [user@]host [command [args...]]');
+  if (!target)
+    throw flagError('no host given: usage is cpu [flags] [user@]host [command [args...]]');
   const at = target.lastIndexOf('@');
   const user = at > 0 ? target.slice(0, at) : undefined;
   const host = (at >= 0 ? target.slice(at + 1) : target).replace(/^\[(.*)\]$/, '$1');

@@ -30,10 +30,15 @@ export async function main(argv: string[]): Promise<void> {
   }
 
   const stdin = process.stdin as NodeJS.ReadStream & ReadStream;
-  const terminal = stdin.isTTY ? new LocalTerminal(stdin, [process.stdout, process.stderr]) : undefined;
+  const terminal = stdin.isTTY
+    ? new LocalTerminal(stdin, [process.stdout, process.stderr])
+    : undefined;
   // The last line of defence: whatever ends the process, the shell gets its terminal back.
   process.once('exit', () => terminal?.restore());
-  const log = clientLogger(process.stderr, { debug: flags.debug, isRaw: () => terminal?.raw ?? false });
+  const log = clientLogger(process.stderr, {
+    debug: flags.debug,
+    isRaw: () => terminal?.raw ?? false,
+  });
   // Before the session exists, ^C or a TERM simply ends cpu; runRemoteCommand
   // then adds its own listeners that forward them instead.
   const early = (signal: NodeJS.Signals): void => {

@@ -29,20 +29,28 @@ export interface TargetContext {
 }
 
 export function resolveTarget(flags: CpuFlags, context: TargetContext): ClientTarget {
-  const config = readSshConfig(context.sshConfigPath ?? join(context.home, '.ssh', 'config'), flags.host, {
-    home: context.home,
-    localUser: context.localUser,
-  });
+  const config = readSshConfig(
+    context.sshConfigPath ?? join(context.home, '.ssh', 'config'),
+    flags.host,
+    {
+      home: context.home,
+      localUser: context.localUser,
+    },
+  );
 
-  const configPort = config.port !== undefined && config.port !== '22' ? Number(config.port) : undefined;
-  const port = flags.port !== undefined ? Number(flags.port) : configPort ?? DEFAULT_PORT;
+  const configPort =
+    config.port !== undefined && config.port !== '22' ? Number(config.port) : undefined;
+  const port = flags.port !== undefined ? Number(flags.port) : (configPort ?? DEFAULT_PORT);
   return {
     host: flags.host,
-    address: flags.network === 'unix' ? flags.host : config.hostName ?? flags.host,
+    address: flags.network === 'unix' ? flags.host : (config.hostName ?? flags.host),
     port: Number.isInteger(port) && port > 0 && port < 65536 ? port : DEFAULT_PORT,
     network: flags.network,
     user: flags.user ?? config.user ?? context.localUser,
-    keyFile: expandHome(flags.keyFile ?? config.identityFile ?? join(context.home, '.ssh', 'cpu_rsa'), context.home),
+    keyFile: expandHome(
+      flags.keyFile ?? config.identityFile ?? join(context.home, '.ssh', 'cpu_rsa'),
+      context.home,
+    ),
   };
 }
 

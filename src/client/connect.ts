@@ -20,7 +20,8 @@ export interface ConnectOptions {
 
 export function connectSsh(target: ClientTarget, options: ConnectOptions): Promise<ssh2.Client> {
   const { log, hostKey } = options;
-  const where = target.network === 'unix' ? `"${target.address}"` : `${target.address} port ${target.port}`;
+  const where =
+    target.network === 'unix' ? `"${target.address}"` : `${target.address} port ${target.port}`;
   let seenHostKey: Buffer | undefined;
 
   return new Promise((resolve, reject) => {
@@ -85,16 +86,32 @@ function explain(err: Error & { level?: string }, context: FailureContext): Cpud
     );
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {
-    return new CpudError('CPUD_ERR_SSH_FORWARD', `unknown host "${target.address}": no address found for it`, options);
+    return new CpudError(
+      'CPUD_ERR_SSH_FORWARD',
+      `unknown host "${target.address}": no address found for it`,
+      options,
+    );
   }
   if (code === 'ECONNREFUSED') {
-    return new CpudError('CPUD_ERR_SSH_FORWARD', `cannot connect to ${where}: connection refused (is cpud running there?)`, options);
+    return new CpudError(
+      'CPUD_ERR_SSH_FORWARD',
+      `cannot connect to ${where}: connection refused (is cpud running there?)`,
+      options,
+    );
   }
   if (code === 'ENOENT' && target.network === 'unix') {
-    return new CpudError('CPUD_ERR_SSH_FORWARD', `cannot connect to ${where}: no such socket`, options);
+    return new CpudError(
+      'CPUD_ERR_SSH_FORWARD',
+      `cannot connect to ${where}: no such socket`,
+      options,
+    );
   }
   if (err.level === 'client-timeout') {
-    return new CpudError('CPUD_ERR_SSH_FORWARD', `cannot connect to ${where}: no SSH handshake in time`, options);
+    return new CpudError(
+      'CPUD_ERR_SSH_FORWARD',
+      `cannot connect to ${where}: no SSH handshake in time`,
+      options,
+    );
   }
   const why = code ? `${code.toLowerCase()} (${messageOf(err)})` : messageOf(err);
   return new CpudError('CPUD_ERR_SSH_FORWARD', `cannot connect to ${where}: ${why}`, options);

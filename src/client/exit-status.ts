@@ -12,7 +12,9 @@ export function exitStatusOf(code: number | null | undefined, signal?: string): 
   if (typeof code === 'number') return code & 0xff;
   if (signal) {
     // RFC 4254 6.10 names signals without "SIG"; ssh2 adds it back.
-    const name = (signal.startsWith('SIG') ? signal : `SIG${signal}`) as keyof typeof constants.signals;
+    const name = (
+      signal.startsWith('SIG') ? signal : `SIG${signal}`
+    ) as keyof typeof constants.signals;
     const number = constants.signals[name];
     return number === undefined ? NO_STATUS : 128 + number;
   }

@@ -20,14 +20,16 @@ export function readPrivateKey(path: string): Buffer {
   const parsed = ssh2.utils.parseKey(text);
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (key instanceof Error || !key) {
-    const encrypted = /encrypted|passphrase/i.test(messageOf(key));
-    throw new CpudError(
-      'CPUD_ERR_CFG_KEYFILE',
-      `cannot use key "${path}": ${encrypted ? 'it is encrypted, and cpu cannot ask for a passphrase' : 'not an SSH private key'}`,
-    );
+    const why = /encrypted|passphrase/i.test(messageOf(key))
+      ? 'it is encrypted, and cpu cannot ask for a passphrase'
+      : 'not an SSH private key';
+    throw new CpudError('CPUD_ERR_CFG_KEYFILE', `cannot use key "${path}": ${why}`);
   }
   if (!key.isPrivateKey()) {
-    throw new CpudError('CPUD_ERR_CFG_KEYFILE', `cannot use key "${path}": it is a public key, expected the private half`);
+    throw new CpudError(
+      'CPUD_ERR_CFG_KEYFILE',
+      `cannot use key "${path}": it is a public key, expected the private half`,
+    );
   }
   return text;
 }
@@ -41,12 +43,14 @@ export function readPinnedHostKey(path: string): PinnedHostKey {
     for (const start of [0, 1]) {
       const parsed = ssh2.utils.parseKey(words.slice(start).join(' '));
       const key = Array.isArray(parsed) ? parsed[0] : parsed;
-      if (key && !(key instanceof Error)) return { file: path, blob: key.getPublicSSH(), type: key.type };
+      if (key && !(key instanceof Error))
+        return { file: path, blob: key.getPublicSSH(), type: key.type };
     }
   }
   throw new CpudError(
     'CPUD_ERR_CFG_HOSTKEY',
-    `cannot use host key "${path}": no OpenSSH public key line found (expected "ssh-ed25519 AAAA...")`,
+    `cannot use host key "${path}": no OpenSSH public key line found ` +
+      '(expected "ssh-ed25519 AAAA...")',
   );
 }
 
@@ -55,7 +59,11 @@ export function describeKeyBlob(blob: Buffer): string {
   return fingerprint(blob);
 }
 
-function readKeyFile(path: string, code: 'CPUD_ERR_CFG_KEYFILE' | 'CPUD_ERR_CFG_HOSTKEY', what: string): Buffer {
+function readKeyFile(
+  path: string,
+  code: 'CPUD_ERR_CFG_KEYFILE' | 'CPUD_ERR_CFG_HOSTKEY',
+  what: string,
+): Buffer {
   try {
     return readFileSync(path);
   } catch (err) {

@@ -24,10 +24,13 @@ export function namespaceFstab(namespace: string): string {
     const where = eq < 0 ? element : element.slice(0, eq);
     const what = eq < 0 ? element : element.slice(eq + 1);
     if (!where || !what) {
-      const why = !element ? 'it is empty' : `the ${where ? 'client path' : 'mount point'} is empty`;
+      const why = !element
+        ? 'it is empty'
+        : `the ${where ? 'client path' : 'mount point'} is empty`;
       throw new CpudError(
         'CPUD_ERR_CFG_FLAG',
-        `flag "-namespace": element ${index + 1} ("${element}") is not a path or where=what: ${why}`,
+        `flag "-namespace": element ${index + 1} ("${element}") ` +
+          `is not a path or where=what: ${why}`,
       );
     }
     const source = posix.join(NINEP_MOUNT, what);

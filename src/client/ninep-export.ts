@@ -42,7 +42,9 @@ export class NinepExport {
     options: NinepExportOptions,
   ): Promise<{ port: number; exporter: NinepExport }> {
     const exporter = new NinepExport(client, options);
-    client.on('tcp connection', (info, accept, reject) => exporter.#onConnection(info, accept, reject));
+    client.on('tcp connection', (info, accept, reject) =>
+      exporter.#onConnection(info, accept, reject),
+    );
 
     let lastError: unknown;
     for (const address of BIND_ADDRESSES) {
@@ -69,7 +71,11 @@ export class NinepExport {
     for (const channel of this.#channels) channel.destroy();
   }
 
-  #onConnection(info: ssh2.TcpConnectionDetails, accept: () => ssh2.ClientChannel, reject: () => void): void {
+  #onConnection(
+    info: ssh2.TcpConnectionDetails,
+    accept: () => ssh2.ClientChannel,
+    reject: () => void,
+  ): void {
     if (this.#closed) {
       reject();
       return;

@@ -34,10 +34,18 @@ export interface RemoteCommandOptions {
 
 const FORWARDED_SIGNALS = { SIGINT: 'INT', SIGTERM: 'TERM' } as const;
 
-export async function runRemoteCommand(client: ssh2.Client, options: RemoteCommandOptions): Promise<number> {
+export async function runRemoteCommand(
+  client: ssh2.Client,
+  options: RemoteCommandOptions,
+): Promise<number> {
   const { terminal, io, log } = options;
   const size = terminal?.size();
-  const pty = size && { term: options.term, rows: size.rows, cols: size.cols, modes: { ECHO: 1 as const } };
+  const pty = size && {
+    term: options.term,
+    rows: size.rows,
+    cols: size.cols,
+    modes: { ECHO: 1 as const },
+  };
   if (pty) log.debug(`pty-req ${pty.term} ${pty.rows}x${pty.cols}`);
   log.debug(`exec ${JSON.stringify(options.command)}`);
   const channel = await openExec(client, options.command, { env: options.env, pty });
@@ -60,7 +68,8 @@ export async function runRemoteCommand(client: ssh2.Client, options: RemoteComma
       options.signals.on(signal, forward);
       cleanups.push(() => options.signals.off(signal, forward));
     }
-    if (terminal) cleanups.push(terminal.onResize(({ rows, cols }) => channel.setWindow(rows, cols, 0, 0)));
+    if (terminal)
+      cleanups.push(terminal.onResize(({ rows, cols }) => channel.setWindow(rows, cols, 0, 0)));
 
     const lost = await ended(client, channel);
     if (lost) io.stderr.write(`cpu: ${lost}${terminal?.raw ? '\r\n' : '\n'}`);
@@ -72,11 +81,19 @@ export async function runRemoteCommand(client: ssh2.Client, options: RemoteComma
   return status ?? NO_STATUS;
 }
 
-function openExec(client: ssh2.Client, command: string, options: ssh2.ExecOptions): Promise<ssh2.ClientChannel> {
+function openExec(
+  client: ssh2.Client,
+  command: string,
+  options: ssh2.ExecOptions,
+): Promise<ssh2.ClientChannel> {
   return new Promise((resolve, reject) => {
     client.exec(command, options, (err, channel) => {
       if (!err) return resolve(channel);
-      reject(new CpudError('CPUD_ERR_SESSION_EXEC', `the host refused the command: ${messageOf(err)}`, { cause: err }));
+      reject(
+        new CpudError('CPUD_ERR_SESSION_EXEC', `the host refused the command: ${messageOf(err)}`, {
+          cause: err,
+        }),
+      );
     });
   });
 }
@@ -103,7 +120,10 @@ function wireInput(channel: ssh2.ClientChannel, options: RemoteCommandOptions): 
   };
 }
 
-/** Resolves when the channel has closed and its stderr ended; with a message if the connection went first. */
+/**
+ * Resolves when the channel has closed and its stderr ended; with a message
+ * when the connection went first.
+ */
 function ended(client: ssh2.Client, channel: ssh2.ClientChannel): Promise<string | undefined> {
   return new Promise((resolve) => {
     let channelClosed = false;

@@ -119,16 +119,25 @@ function checkRoot(root: string): void {
   try {
     isDirectory = statSync(root).isDirectory();
   } catch (err) {
-    throw new CpudError('CPUD_ERR_CFG_FLAG', `flag "-root": cannot use "${root}": ${messageOf(err)}`, { cause: err });
+    throw new CpudError(
+      'CPUD_ERR_CFG_FLAG',
+      `flag "-root": cannot use "${root}": ${messageOf(err)}`,
+      { cause: err },
+    );
   }
-  if (!isDirectory) throw new CpudError('CPUD_ERR_CFG_FLAG', `flag "-root": "${root}" is not a folder`);
+  if (!isDirectory)
+    throw new CpudError('CPUD_ERR_CFG_FLAG', `flag "-root": "${root}" is not a folder`);
 }
 
 function readFstabFile(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw new CpudError('CPUD_ERR_CFG_FLAG', `flag "-fstab": cannot read "${path}": ${messageOf(err)}`, { cause: err });
+    throw new CpudError(
+      'CPUD_ERR_CFG_FLAG',
+      `flag "-fstab": cannot read "${path}": ${messageOf(err)}`,
+      { cause: err },
+    );
   }
 }
 

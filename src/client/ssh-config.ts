@@ -55,7 +55,11 @@ export function lookupSshConfig(text: string, host: string, options: LookupOptio
     identityFile:
       identity === undefined
         ? undefined
-        : expandTokens(identity, { ...options, host: hostName ?? host, user: user ?? options.localUser }),
+        : expandTokens(identity, {
+            ...options,
+            host: hostName ?? host,
+            user: user ?? options.localUser,
+          }),
   };
 }
 

@@ -29,7 +29,10 @@ function finished(child: ChildProcess): Promise<CpuResult> {
   });
 }
 
-function runCpu(args: string[], options: { input?: Buffer | string; env?: NodeJS.ProcessEnv } = {}): Promise<CpuResult> {
+function runCpu(
+  args: string[],
+  options: { input?: Buffer | string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CpuResult> {
   const child = spawnCpu(args, options.env);
   const result = finished(child);
   child.stdin!.on('error', () => {});
@@ -59,7 +62,16 @@ describe('cpu against our cpud, 9P off', () => {
   });
 
   it('prints the output of the command, every argument kept as typed', async () => {
-    const result = await runCpu([...base, '127.0.0.1', 'printf', '[%s]', 'a b', "it's", '$HOME', '']);
+    const result = await runCpu([
+      ...base,
+      '127.0.0.1',
+      'printf',
+      '[%s]',
+      'a b',
+      "it's",
+      '$HOME',
+      '',
+    ]);
     assert.equal(result.stderr, '');
     assert.equal(result.stdout.toString(), `[a b][it's][$HOME][]`);
     assert.equal(result.code, 0);
@@ -104,13 +116,22 @@ describe('cpu against our cpud, 9P off', () => {
   });
 
   it('runs a shell when no command is given', async () => {
-    const result = await runCpu([...base, '127.0.0.1'], { input: 'echo shell says hi; exit 3\n', env: { SHELL: '/bin/sh' } });
+    const result = await runCpu([...base, '127.0.0.1'], {
+      input: 'echo shell says hi; exit 3\n',
+      env: { SHELL: '/bin/sh' },
+    });
     assert.equal(result.stdout.toString(), 'shell says hi\n');
     assert.equal(result.code, 3);
   });
 
   it('forwards SIGTERM to the command and reports what it does about it', async () => {
-    const child = spawnCpu([...base, '127.0.0.1', 'sh', '-c', 'trap "echo caught; exit 42" TERM; echo ready; while :; do sleep 0.1; done']);
+    const child = spawnCpu([
+      ...base,
+      '127.0.0.1',
+      'sh',
+      '-c',
+      'trap "echo caught; exit 42" TERM; echo ready; while :; do sleep 0.1; done',
+    ]);
     const result = finished(child);
     await waitForOutput(child, /ready/);
     child.kill('SIGTERM');
@@ -139,9 +160,12 @@ describe('cpu against our cpud, 9P off', () => {
     mkdirSync(join(home, '.ssh'), { recursive: true });
     writeFileSync(
       join(home, '.ssh', 'config'),
-      `Host board\n  HostName 127.0.0.1\n  Port ${daemon.port}\n  User glenda\n  IdentityFile ${daemon.keys.clientKey}\n`,
+      `Host board\n  HostName 127.0.0.1\n  Port ${daemon.port}\n  User glenda\n` +
+        `  IdentityFile ${daemon.keys.clientKey}\n`,
     );
-    const result = await runCpu(['-9p=false', 'board', 'echo', 'via config'], { env: { HOME: home } });
+    const result = await runCpu(['-9p=false', 'board', 'echo', 'via config'], {
+      env: { HOME: home },
+    });
     assert.equal(result.stderr, '');
     assert.equal(result.stdout.toString(), 'via config\n');
     await daemon.waitForLog(/login accepted for "glenda"/);
@@ -167,7 +191,10 @@ describe('cpu explains what went wrong in one line', () => {
   };
 
   it('for an unknown host', async () => {
-    oneLine(await runCpu([...base, 'no-such-host.invalid', 'true']), /^cpu: unknown host "no-such-host.invalid"/);
+    oneLine(
+      await runCpu([...base, 'no-such-host.invalid', 'true']),
+      /^cpu: unknown host "no-such-host.invalid"/,
+    );
   });
 
   it('for a refused connection', async () => {
@@ -182,7 +209,10 @@ describe('cpu explains what went wrong in one line', () => {
 
   it('for a host key that is not the pinned one', async () => {
     const wrong = join(daemon.keys.dir, 'authorized_keys');
-    oneLine(await runCpu([...base, '-hostkey', wrong, '127.0.0.1', 'true']), /^cpu: host key of 127.0.0.1 port \d+ does not match/);
+    oneLine(
+      await runCpu([...base, '-hostkey', wrong, '127.0.0.1', 'true']),
+      /^cpu: host key of 127.0.0.1 port \d+ does not match/,
+    );
   });
 
   it('for a missing key file', async () => {

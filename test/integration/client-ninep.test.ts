@@ -37,7 +37,11 @@ describe('cpu with 9P against our cpud (as root: private namespace per command)'
   let daemon: TestDaemon;
   let root: string;
   before(async () => {
-    assert.equal(process.getuid?.(), 0, 'these tests need root: cpud builds a mount namespace per command');
+    assert.equal(
+      process.getuid?.(),
+      0,
+      'these tests need root: cpud builds a mount namespace per command',
+    );
     daemon = await startDaemon();
     root = mkdtempSync(join(tmpdir(), 'cpu-root-'));
     writeFileSync(join(root, 'from-the-laptop'), 'hello\n');
@@ -47,8 +51,19 @@ describe('cpu with 9P against our cpud (as root: private namespace per command)'
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('sends the nonce over the forwarded port, and the daemon mount outcome reaches the user', async () => {
-    const run = startCpu(['-d', '-key', daemon.keys.clientKey, '-p', String(daemon.port), '-root', root, '127.0.0.1', 'ls', '/tmp/cpu']);
+  it('sends the nonce over the forward; the mount outcome reaches the user', async () => {
+    const run = startCpu([
+      '-d',
+      '-key',
+      daemon.keys.clientKey,
+      '-p',
+      String(daemon.port),
+      '-root',
+      root,
+      '127.0.0.1',
+      'ls',
+      '/tmp/cpu',
+    ]);
     const code = await run.code;
     assert.match(run.stderr(), /cpu: debug: exec "-port9p=\d+ 'ls' '\/tmp\/cpu'"/);
     assert.match(run.stderr(), /cpu: debug: 9p1: nonce accepted, serving 9P/);
@@ -57,17 +72,33 @@ describe('cpu with 9P against our cpud (as root: private namespace per command)'
       assert.match(run.stdout(), /from-the-laptop/);
     } else {
       // This kernel has no 9P: the daemon says so on the session's stderr and exits 1.
-      assert.match(run.stderr(), /^cpud: cannot mount the client's files on \/tmp\/cpu: this kernel has no 9p file system/m);
+      assert.match(
+        run.stderr(),
+        /^cpud: cannot mount the client's files on \/tmp\/cpu: this kernel has no 9p file system/m,
+      );
       assert.equal(code, 1);
     }
   });
 
-  it('closes a forwarded connection that shows a wrong nonce, or none in time, without a 9P byte', async () => {
+  it('closes, unanswered, a forwarded connection with a wrong nonce or none in time', async () => {
     const run = startCpu([
-      '-d', '-timeout9p', '80ms', '-key', daemon.keys.clientKey, '-p', String(daemon.port), '-root', root,
-      '127.0.0.1', 'true',
+      '-d',
+      '-timeout9p',
+      '80ms',
+      '-key',
+      daemon.keys.clientKey,
+      '-p',
+      String(daemon.port),
+      '-root',
+      root,
+      '127.0.0.1',
+      'true',
     ]);
-    await waitUntil(() => /forwards 127\.0\.0\.1 port \d+/.test(run.stderr()), 'the 9P forward', 15_000);
+    await waitUntil(
+      () => /forwards 127\.0\.0\.1 port \d+/.test(run.stderr()),
+      'the 9P forward',
+      15_000,
+    );
     const port = Number(/forwards 127\.0\.0\.1 port (\d+)/.exec(run.stderr())![1]);
 
     // Anyone on the daemon's host can dial the port: a wrong nonce, then a Tversion.

@@ -37,7 +37,9 @@ async function freePort(): Promise<number> {
 }
 
 /** OpenSSH's sshd on a free loopback port, with its own host key and config. */
-async function startSshd(keys: TestKeys): Promise<{ port: number; hostPublic: string; proc: ChildProcess }> {
+async function startSshd(
+  keys: TestKeys,
+): Promise<{ port: number; hostPublic: string; proc: ChildProcess }> {
   assert.ok(existsSync(SSHD), `${SSHD} is missing: apt-get install openssh-server`);
   // sshd refuses to start without its privilege separation folder.
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
@@ -82,7 +84,17 @@ describe('cpu against OpenSSH sshd (-9p=false -namespace none)', () => {
   before(async () => {
     keys = makeTestKeys();
     sshd = await startSshd(keys);
-    base = ['-9p=false', '-namespace', 'none', '-key', keys.clientKey, '-p', String(sshd.port), '-hostkey', sshd.hostPublic];
+    base = [
+      '-9p=false',
+      '-namespace',
+      'none',
+      '-key',
+      keys.clientKey,
+      '-p',
+      String(sshd.port),
+      '-hostkey',
+      sshd.hostPublic,
+    ];
   });
   after(async () => {
     sshd.proc.kill('SIGTERM');
@@ -90,7 +102,7 @@ describe('cpu against OpenSSH sshd (-9p=false -namespace none)', () => {
     keys.cleanup();
   });
 
-  it('runs a command with its arguments kept as typed (sshd runs the exec string with a shell)', async () => {
+  it('runs a command, arguments kept as typed (sshd runs the string in a shell)', async () => {
     const result = await runCpu([...base, '127.0.0.1', 'printf', '[%s]', 'a b', "it's", '$HOME']);
     assert.equal(result.stderr, '');
     assert.equal(result.stdout, `[a b][it's][$HOME]`);
@@ -109,12 +121,30 @@ describe('cpu against OpenSSH sshd (-9p=false -namespace none)', () => {
   it('gets the fstab through as LC_GLENDA_CPU_FSTAB, the copy OpenSSH lets in', async () => {
     const fstab = join(keys.dir, 'extra.fstab');
     writeFileSync(fstab, '/tmp/cpu/opt /opt none defaults,bind 0 0\n');
-    const result = await runCpu([...base, '-fstab', fstab, '127.0.0.1', 'sh', '-c', 'printf %s "$LC_GLENDA_CPU_FSTAB"']);
+    const result = await runCpu([
+      ...base,
+      '-fstab',
+      fstab,
+      '127.0.0.1',
+      'sh',
+      '-c',
+      'printf %s "$LC_GLENDA_CPU_FSTAB"',
+    ]);
     assert.equal(result.stdout, readFileSync(fstab, 'utf8'));
   });
 
   it('refuses a host whose key is not the pinned one', async () => {
-    const args = ['-9p=false', '-key', keys.clientKey, '-p', String(sshd.port), '-hostkey', keys.knownHosts, '127.0.0.1', 'true'];
+    const args = [
+      '-9p=false',
+      '-key',
+      keys.clientKey,
+      '-p',
+      String(sshd.port),
+      '-hostkey',
+      keys.knownHosts,
+      '127.0.0.1',
+      'true',
+    ];
     const result = await runCpu(args);
     assert.equal(result.code, 255);
     assert.match(result.stderr, /^cpu: host key of 127\.0\.0\.1 port \d+ does not match/);

@@ -9,7 +9,11 @@ import { pidsMatching, waitUntil } from '../helpers/wait.js';
 const CPU_BIN = join(REPO, 'bin', 'cpu');
 
 /** script(1) (util-linux) gives cpu a terminal; it reports the inner shell's status with -e. */
-function inScript(command: string): { child: ReturnType<typeof spawn>; output: () => string; closed: Promise<number | null> } {
+function inScript(command: string): {
+  child: ReturnType<typeof spawn>;
+  output: () => string;
+  closed: Promise<number | null>;
+} {
   const child = spawn('script', ['-qec', command, '/dev/null'], {
     env: { ...process.env, TERM: '' },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -39,7 +43,9 @@ describe('cpu with a terminal', () => {
   });
 
   it('gets a remote pty (term ansi, echo on) and passes the exit status', async () => {
-    const session = inScript(`${cpu} sh -c 'tty; echo TERM=$TERM; stty -a; exit 5'; echo "status=$?"`);
+    const session = inScript(
+      `${cpu} sh -c 'tty; echo TERM=$TERM; stty -a; exit 5'; echo "status=$?"`,
+    );
     assert.equal(await session.closed, 0);
     const out = session.output();
     assert.match(out, /^\/dev\/pts\/\d+\r\n/);
@@ -67,7 +73,11 @@ describe('cpu with a terminal', () => {
       `${CPU_BIN} -key ${doomed.keys.clientKey} -p ${doomed.port} -9p=false 127.0.0.1 ` +
         `sh -c 'echo ready; exec sleep ${marker}'; echo "status=$?"; stty -a`,
     );
-    await waitUntil(() => session.output().includes('ready'), 'the remote command to start', 15_000);
+    await waitUntil(
+      () => session.output().includes('ready'),
+      'the remote command to start',
+      15_000,
+    );
     await doomed.stop('SIGKILL');
     await session.closed;
     const out = session.output();
@@ -80,7 +90,11 @@ describe('cpu with a terminal', () => {
 
   it('closes the session on ~. after a newline, with status 255', async () => {
     const session = inScript(`${cpu} sh -c 'echo ready; exec sleep 60'; echo "status=$?"`);
-    await waitUntil(() => session.output().includes('ready'), 'the remote command to start', 15_000);
+    await waitUntil(
+      () => session.output().includes('ready'),
+      'the remote command to start',
+      15_000,
+    );
     const started = Date.now();
     session.child.stdin!.write('\r~.');
     await session.closed;
@@ -91,7 +105,11 @@ describe('cpu with a terminal', () => {
 
   it('sends ^C as a byte to the remote pty, where it interrupts the command', async () => {
     const session = inScript(`${cpu} sh -c 'echo ready; exec sleep 60'; echo "status=$?"`);
-    await waitUntil(() => session.output().includes('ready'), 'the remote command to start', 15_000);
+    await waitUntil(
+      () => session.output().includes('ready'),
+      'the remote command to start',
+      15_000,
+    );
     session.child.stdin!.write('\x03');
     await session.closed;
     assert.match(session.output(), /status=130/);
@@ -101,7 +119,8 @@ describe('cpu with a terminal', () => {
 
 describe('cpu follows the terminal size (tmux)', () => {
   let daemon: TestDaemon;
-  const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', `cpu-test-${process.pid}`, ...args], { encoding: 'utf8' });
+  const tmux = (...args: string[]): string =>
+    execFileSync('tmux', ['-L', `cpu-test-${process.pid}`, ...args], { encoding: 'utf8' });
   before(async () => {
     requireTool('tmux', 'tmux');
     daemon = await startDaemon();
@@ -117,7 +136,17 @@ describe('cpu follows the terminal size (tmux)', () => {
 
   it('sends the size at start and each window change', async () => {
     const cpu = `${CPU_BIN} -key ${daemon.keys.clientKey} -p ${daemon.port} -9p=false 127.0.0.1`;
-    tmux('new-session', '-d', '-s', 'w', '-x', '100', '-y', '30', `${cpu} sh -c 'stty size; read x; stty size; read y'; sleep 60`);
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      'w',
+      '-x',
+      '100',
+      '-y',
+      '30',
+      `${cpu} sh -c 'stty size; read x; stty size; read y'; sleep 60`,
+    );
     const screen = (): string => tmux('capture-pane', '-p', '-t', 'w');
     await waitUntil(() => /30 100/.test(screen()), 'the first size', 15_000);
     tmux('resize-window', '-t', 'w', '-x', '120', '-y', '40');

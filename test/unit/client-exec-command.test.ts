@@ -11,7 +11,10 @@ const ROUND_TRIPS: { name: string; argv: string[] }[] = [
   { name: 'a single quote', argv: ['echo', "it's"] },
   { name: 'only quotes', argv: ["'", "''", `'"'"'`] },
   { name: 'double quotes and backslashes', argv: ['printf', '"%s\\n"', 'a\\b'] },
-  { name: 'shell syntax stays literal', argv: ['echo', '$HOME', '`id`', 'a|b', 'x;y', '*', '~', '#c'] },
+  {
+    name: 'shell syntax stays literal',
+    argv: ['echo', '$HOME', '`id`', 'a|b', 'x;y', '*', '~', '#c'],
+  },
   { name: 'an empty argument', argv: ['printf', '%s|', '', 'x'] },
   { name: 'newlines and tabs', argv: ['echo', 'a\nb', 'c\td'] },
   { name: 'non-ASCII', argv: ['echo', 'héllo', '日本'] },

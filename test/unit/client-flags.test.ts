@@ -67,7 +67,8 @@ describe('cpu flags', () => {
     it(`refuses ${JSON.stringify(argv)} with a usage error`, () => {
       assert.throws(
         () => parseCpuFlags(argv),
-        (err: unknown) => err instanceof CpudError && err.code === 'CPUD_ERR_CFG_FLAG' && message.test(err.message),
+        (err: unknown) =>
+          err instanceof CpudError && err.code === 'CPUD_ERR_CFG_FLAG' && message.test(err.message),
       );
     });
   }
@@ -75,7 +76,8 @@ describe('cpu flags', () => {
   it('answers -h with help that lists the Go spellings', () => {
     assert.throws(
       () => parseCpuFlags(['-h']),
-      (err: unknown) => err instanceof HelpRequested && /-namespace LIST/.test(err.text) && /-9p/.test(err.text),
+      (err: unknown) =>
+        err instanceof HelpRequested && /-namespace LIST/.test(err.text) && /-9p/.test(err.text),
     );
   });
 });

@@ -12,12 +12,20 @@ const CASES: { namespace: string; fstab: string }[] = [
   { namespace: 'none', fstab: '' },
   { namespace: '/lib', fstab: bind('/tmp/cpu/lib', '/lib') },
   { namespace: '/lib=/arm/lib', fstab: bind('/tmp/cpu/arm/lib', '/lib') },
-  { namespace: '/lib=/arm/lib:/bin', fstab: bind('/tmp/cpu/arm/lib', '/lib') + bind('/tmp/cpu/bin', '/bin') },
+  {
+    namespace: '/lib=/arm/lib:/bin',
+    fstab: bind('/tmp/cpu/arm/lib', '/lib') + bind('/tmp/cpu/bin', '/bin'),
+  },
   {
     namespace: '/lib:/lib64:/usr:/bin:/etc:/home',
-    fstab: ['/lib', '/lib64', '/usr', '/bin', '/etc', '/home'].map((p) => bind(`/tmp/cpu${p}`, p)).join(''),
+    fstab: ['/lib', '/lib64', '/usr', '/bin', '/etc', '/home']
+      .map((p) => bind(`/tmp/cpu${p}`, p))
+      .join(''),
   },
-  { namespace: '/a:/bin==/b/bin', fstab: bind('/tmp/cpu/a', '/a') + bind('/tmp/cpu/=/b/bin', '/bin') },
+  {
+    namespace: '/a:/bin==/b/bin',
+    fstab: bind('/tmp/cpu/a', '/a') + bind('/tmp/cpu/=/b/bin', '/bin'),
+  },
   { namespace: '/x/../y', fstab: bind('/tmp/cpu/y', '/x/../y') },
   { namespace: '/my dir', fstab: bind('/tmp/cpu/my\\040dir', '/my\\040dir') },
 ];
@@ -35,7 +43,10 @@ describe('-namespace to CPU_FSTAB', () => {
     it(`refuses ${JSON.stringify(namespace)} naming the flag`, () => {
       assert.throws(
         () => namespaceFstab(namespace),
-        (err: unknown) => err instanceof CpudError && err.code === 'CPUD_ERR_CFG_FLAG' && /-namespace/.test(err.message),
+        (err: unknown) =>
+          err instanceof CpudError &&
+          err.code === 'CPUD_ERR_CFG_FLAG' &&
+          /-namespace/.test(err.message),
       );
     });
   }

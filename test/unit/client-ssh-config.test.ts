@@ -38,16 +38,38 @@ const OPTIONS = { home: '/home/me', localUser: 'me' };
 const CASES: { host: string; want: SshHostConfig }[] = [
   {
     host: 'board',
-    want: { hostName: '10.0.0.7', user: 'glenda', port: '17011', identityFile: '/home/me/.ssh/board_key' },
+    want: {
+      hostName: '10.0.0.7',
+      user: 'glenda',
+      port: '17011',
+      identityFile: '/home/me/.ssh/board_key',
+    },
   },
   {
     host: 'pi.lab',
-    want: { hostName: undefined, user: 'everyone', port: '2222', identityFile: '/home/me/keys/everyone@pi.lab' },
+    want: {
+      hostName: undefined,
+      user: 'everyone',
+      port: '2222',
+      identityFile: '/home/me/keys/everyone@pi.lab',
+    },
   },
-  { host: 'secret.lab', want: { hostName: undefined, user: 'everyone', port: undefined, identityFile: undefined } },
-  { host: 'sshonly', want: { hostName: undefined, user: 'everyone', port: '22', identityFile: undefined } },
-  { host: 'Upper', want: { hostName: 'upper.example', user: 'everyone', port: undefined, identityFile: undefined } },
-  { host: 'unknown', want: { hostName: undefined, user: 'everyone', port: undefined, identityFile: undefined } },
+  {
+    host: 'secret.lab',
+    want: { hostName: undefined, user: 'everyone', port: undefined, identityFile: undefined },
+  },
+  {
+    host: 'sshonly',
+    want: { hostName: undefined, user: 'everyone', port: '22', identityFile: undefined },
+  },
+  {
+    host: 'Upper',
+    want: { hostName: 'upper.example', user: 'everyone', port: undefined, identityFile: undefined },
+  },
+  {
+    host: 'unknown',
+    want: { hostName: undefined, user: 'everyone', port: undefined, identityFile: undefined },
+  },
 ];
 
 describe('~/.ssh/config lookup', () => {
@@ -98,7 +120,11 @@ describe('connection target: flags, then ~/.ssh/config, then defaults', () => {
   });
 
   it('defaults to port 17010, ~/.ssh/cpu_rsa and the local user', () => {
-    const got = resolveTarget(parseCpuFlags(['plain']), { home, localUser: 'me', sshConfigPath: join(home, 'none') });
+    const got = resolveTarget(parseCpuFlags(['plain']), {
+      home,
+      localUser: 'me',
+      sshConfigPath: join(home, 'none'),
+    });
     assert.deepEqual(got, {
       host: 'plain',
       address: 'plain',

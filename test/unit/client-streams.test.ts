@@ -30,7 +30,8 @@ const ESCAPES: { input: string[]; out: string; escaped: boolean }[] = [
 
 describe('the ~. escape', () => {
   for (const { input, out, escaped } of ESCAPES) {
-    it(`${escaped ? 'ends the session' : 'passes bytes'} for ${JSON.stringify(input)}`, async () => {
+    const what = escaped ? 'ends the session' : 'passes bytes';
+    it(`${what} for ${JSON.stringify(input)}`, async () => {
       assert.deepEqual(await filter(input), { out, escaped });
     });
   }
@@ -48,7 +49,8 @@ describe('exit status like a shell', () => {
     [null, undefined, 255],
   ];
   for (const [code, signal, want] of CASES) {
-    it(`gives ${want} for code ${code} signal ${signal}`, () => assert.equal(exitStatusOf(code, signal), want));
+    it(`gives ${want} for code ${code} signal ${signal}`, () =>
+      assert.equal(exitStatusOf(code, signal), want));
   }
 });
 
