@@ -5,7 +5,8 @@
  * through socket activation as its unit would, and purges without a trace.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -78,6 +79,27 @@ describe('cpud packages', () => {
     assert.match(field('Depends'), /(^|, )nodejs \(>= 20\)(,|$)/);
     assert.match(field('Depends'), /(^|, )util-linux( \([^)]*\))?(,|$)/);
     assert.match(run('dpkg-deb', ['-I', pkgs.deb, 'conffiles']), /^\/etc\/default\/cpud$/m);
+  });
+
+  it('the units pass systemd-analyze verify where the .deb puts them', STEP, () => {
+    const root = mkdtempSync(join(tmpdir(), 'cpud-deb-root-'));
+    try {
+      run('dpkg-deb', ['-x', pkgs.deb, root]);
+      // The package as the root: the targets and slices the units name, and
+      // /bin/kill (procps), which cpud.service's ExecReload= runs.
+      run('sh', ['-c', `cp -a /lib/systemd/system/*.target /lib/systemd/system/*.slice "${root}/lib/systemd/system/"`]);
+      run('install', ['-D', '/bin/kill', join(root, 'bin/kill')]);
+      // A template is checked through an instance (names with ":" fail on 252).
+      const units = ['cpud.socket', 'cpud.service', 'cpud@1.service'];
+      const result = spawnSync('systemd-analyze', ['verify', '--man=no', `--root=${root}`, ...units], {
+        encoding: 'utf8',
+      });
+      const output = `${result.stdout}${result.stderr}`;
+      assert.equal(result.status, 0, output);
+      assert.doesNotMatch(output, /Unknown key|Unknown section|Failed/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('lintian reports no error and no warning without an override', () => {
@@ -162,6 +184,11 @@ describe('cpud .deb installed on this machine', () => {
     listed = run('dpkg', ['-L', 'cpud']).trim().split('\n');
     assert.equal(statSync('/etc/cpud').mode & 0o777, 0o700);
     assert.equal(statSync('/etc/cpud/ssh_host_ed25519_key').mode & 0o777, 0o600);
+    // deb-systemd-helper enables the socket even without systemd running;
+    // the daemon unit, which binds the same port, stays disabled.
+    const wants = '/etc/systemd/system/sockets.target.wants/cpud.socket';
+    assert.equal(readlinkSync(wants), '/lib/systemd/system/cpud.socket');
+    assert.equal(existsSync('/etc/systemd/system/multi-user.target.wants/cpud.service'), false);
   });
 
   it("serves an ssh session through systemd-socket-activate with cpud@.service's command", STEP, async () => {
