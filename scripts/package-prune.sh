@@ -21,10 +21,12 @@ rm -rf unix-dgram/src sd-notify/src
 find . -type d \( -name obj.target -o -name .deps -o -name node_gyp_bins \) -prune -exec rm -rf {} +
 find . -path '*/build/*' -type f ! -name '*.node' -delete
 find . -type f \( -name '*.c' -o -name '*.cc' -o -name '*.cpp' -o -name '*.h' -o -name '*.hpp' \
-  -o -name '*.gyp' -o -name '*.gypi' -o -name '*.map' -o -name '*.ts' -o -name '*.tsbuildinfo' \) -delete
+  -o -name '*.gyp' -o -name '*.gypi' -o -name '*.map' -o -name '*.ts' -o -name '*.tsbuildinfo' \) \
+  -delete
 # Documentation other than licences: cpud's own is in /usr/share/doc/cpud.
 find . -type f \( -iname '*.md' -o -iname '*.markdown' \) ! -iname 'licen[cs]e*' -delete
-find . -type d \( -name test -o -name tests -o -name examples -o -name example -o -name .github -o -name typings \) -prune -exec rm -rf {} +
+find . -type d \( -name test -o -name tests -o -name examples -o -name example \
+  -o -name .github -o -name typings \) -prune -exec rm -rf {} +
 find . -name '.*' ! -name '.' -prune -exec rm -rf {} +
 find . -type d -empty -delete
 

@@ -64,8 +64,8 @@ step "launchers"
 # exec, so that node keeps the pid systemd put in LISTEN_PID (sd_listen_fds(3)).
 for cmd in cpud cpu; do
   [ -e "$stage/bin/$cmd" ] || continue
-  printf '#!/bin/sh\n# %s: run by Node.js from /usr/lib/cpud.\nexec /usr/bin/node /usr/lib/cpud/bin/%s "$@"\n' \
-    "$cmd" "$cmd" > "$stage/launchers/$cmd"
+  printf '#!/bin/sh\n# %s: run by Node.js from /usr/lib/cpud.\n%s\n' "$cmd" \
+    "exec /usr/bin/node /usr/lib/cpud/bin/$cmd \"\$@\"" > "$stage/launchers/$cmd"
   chmod 0755 "$stage/launchers/$cmd"
 done
 

@@ -26,6 +26,7 @@ fi
 spec="$stage/rpm/cpud.spec"
 sed -i "s/^Version:.*/Version:        $version/" "$spec"
 if ! grep -q -- "- $version-1\$" "$spec"; then
-  entry="* $(LC_ALL=C date '+%a %b %d %Y') $who - $version-1\n- Version $version, from package.json.\n"
+  day="$(LC_ALL=C date '+%a %b %d %Y')"
+  entry="* $day $who - $version-1\n- Version $version, from package.json.\n"
   sed -i "/^%changelog/a $entry" "$spec"
 fi

@@ -41,7 +41,9 @@ export function run(command: string, args: string[], options: { cwd?: string } =
   });
   if (result.status !== 0) {
     const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.slice(-4000);
-    throw new Error(`${command} ${args.join(' ')} exited ${result.status ?? result.signal}:\n${output}`);
+    throw new Error(
+      `${command} ${args.join(' ')} exited ${result.status ?? result.signal}:\n${output}`,
+    );
   }
   return result.stdout;
 }
@@ -56,7 +58,9 @@ export function buildPackages(): BuiltPackages {
 
 function build(): BuiltPackages {
   for (const [tool, debianPackage] of TOOLS) requireCommand(tool, debianPackage);
-  const { version } = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
+  const { version } = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
+    version: string;
+  };
 
   run('bash', ['scripts/package.sh']);
 

@@ -5,7 +5,15 @@
  * after the purge, and no service may start (policy-rc.d, as in a chroot).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { run } from './build-packages.js';
 
@@ -50,7 +58,9 @@ export function guardHost(): HostGuard {
 
 /** The installed nodejs version, when dpkg knows one. */
 function dpkgNodeVersion(): string | undefined {
-  const query = spawnSync('dpkg-query', ['-W', '-f=${Status} ${Version}', 'nodejs'], { encoding: 'utf8' });
+  const query = spawnSync('dpkg-query', ['-W', '-f=${Status} ${Version}', 'nodejs'], {
+    encoding: 'utf8',
+  });
   const match = /^install ok installed (\S+)$/.exec(query.stdout ?? '');
   return match?.[1];
 }
@@ -62,10 +72,12 @@ function dpkgNodeVersion(): string | undefined {
  * /usr/bin/node runs, and only then is that one dependency forced.
  */
 export function installDeb(deb: string): { forcedDepends: boolean; why: string } {
-  if (!existsSync('/usr/bin/node')) throw new Error('/usr/bin/node is missing: the launchers exec it');
+  if (!existsSync('/usr/bin/node'))
+    throw new Error('/usr/bin/node is missing: the launchers exec it');
   const version = dpkgNodeVersion();
   const satisfied =
-    version !== undefined && spawnSync('dpkg', ['--compare-versions', version, 'ge', '20']).status === 0;
+    version !== undefined &&
+    spawnSync('dpkg', ['--compare-versions', version, 'ge', '20']).status === 0;
   if (satisfied) {
     run('dpkg', ['-i', deb]);
     return { forcedDepends: false, why: `dpkg's nodejs ${version} satisfies nodejs (>= 20)` };
@@ -78,7 +90,9 @@ export function installDeb(deb: string): { forcedDepends: boolean; why: string }
 }
 
 export function dpkgStatus(name: string): string {
-  const query = spawnSync('dpkg-query', ['-W', '-f=${db:Status-Abbrev}', name], { encoding: 'utf8' });
+  const query = spawnSync('dpkg-query', ['-W', '-f=${db:Status-Abbrev}', name], {
+    encoding: 'utf8',
+  });
   const status = query.status === 0 ? query.stdout.trim() : '';
   // Purged packages either vanish from the database or stay as "pn"/"un".
   return status === '' || /^[up]n/.test(status) ? 'not-installed' : status;
@@ -100,7 +114,11 @@ export function leftovers(listed: string[]): string[] {
   ];
   const rcLinks = ['0', '1', '2', '3', '4', '5', '6', 'S'].flatMap((level) => {
     const dir = `/etc/rc${level}.d`;
-    return existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('cpud')).map((n) => join(dir, n)) : [];
+    return existsSync(dir)
+      ? readdirSync(dir)
+          .filter((n) => n.endsWith('cpud'))
+          .map((n) => join(dir, n))
+      : [];
   });
   return [...own, ...made, ...rcLinks].filter((path) => existsSync(path) || isDanglingLink(path));
 }
@@ -113,14 +131,19 @@ function isDanglingLink(path: string): boolean {
   return spawnSync('test', ['-L', path]).status === 0;
 }
 
-/** ExecStart= (without its "-" prefix) and Environment= of an installed unit, $CPUD_OPTS expanded. */
-export function unitCommand(unitPath: string, defaultsPath: string): { argv: string[]; env: string[] } {
+/** A unit's ExecStart= (without the "-") with $CPUD_OPTS expanded, and its Environment=. */
+export function unitCommand(
+  unitPath: string,
+  defaultsPath: string,
+): { argv: string[]; env: string[] } {
   const text = readFileSync(unitPath, 'utf8');
   const exec = /^ExecStart=-?(.+)$/m.exec(text)?.[1];
   if (!exec) throw new Error(`${unitPath} has no ExecStart=`);
   const env = [...text.matchAll(/^Environment=(.+)$/gm)].map((m) => m[1]);
   // $VAR splits on spaces in systemd (systemd.service(5), "Command lines").
-  const opts = run('sh', ['-c', `. ${defaultsPath}; printf '%s' "$CPUD_OPTS"`]).split(/\s+/).filter(Boolean);
+  const opts = run('sh', ['-c', `. ${defaultsPath}; printf '%s' "$CPUD_OPTS"`])
+    .split(/\s+/)
+    .filter(Boolean);
   const argv = exec.split(/\s+/).flatMap((word) => (word === '$CPUD_OPTS' ? opts : [word]));
   return { argv, env };
 }

@@ -6,7 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,7 +24,14 @@ import type { TestDaemon } from '../helpers/daemon.js';
 import { REPO } from '../helpers/paths.js';
 import { runSsh } from '../helpers/ssh.js';
 import { buildPackages, debPaths, run, type BuiltPackages } from './build-packages.js';
-import { dpkgStatus, guardHost, installDeb, leftovers, unitCommand, type HostGuard } from './host-install.js';
+import {
+  dpkgStatus,
+  guardHost,
+  installDeb,
+  leftovers,
+  unitCommand,
+  type HostGuard,
+} from './host-install.js';
 
 const BUILD = { timeout: 300_000 };
 const STEP = { timeout: 60_000 };
@@ -40,7 +55,9 @@ function runtimeFiles(pkgs: BuiltPackages): string[] {
 /** Nothing built for tests, benchmarks or other platforms, no build leftovers. */
 function assertNoStrays(paths: string[]): void {
   const strays = paths.filter((p) =>
-    /\/dist\/(test|bench)\b|\/typescript\/|@types|\/prebuilds\/|\/obj\.target\/|\.map$|\.ts$/.test(p),
+    /\/dist\/(test|bench)\b|\/typescript\/|@types|\/prebuilds\/|\/obj\.target\/|\.map$|\.ts$/.test(
+      p,
+    ),
   );
   assert.deepEqual(strays, []);
 }
@@ -51,7 +68,7 @@ describe('cpud packages', () => {
     pkgs = buildPackages();
   }, BUILD);
 
-  it('the .deb holds the runtime tree, launchers, units, init script, man pages and a root-only /etc/cpud', () => {
+  it('the .deb holds the runtime, launchers, units, init script, man pages, /etc/cpud 0700', () => {
     const entries = debPaths(pkgs.deb);
     const expected = [
       ...runtimeFiles(pkgs),
@@ -65,13 +82,16 @@ describe('cpud packages', () => {
       '/usr/share/man/man8/cpud.8.gz',
       ...(pkgs.withClient ? ['/usr/share/man/man1/cpu.1.gz'] : []),
     ];
-    assert.deepEqual(expected.filter((p) => !entries.has(p)), []);
+    assert.deepEqual(
+      expected.filter((p) => !entries.has(p)),
+      [],
+    );
     assert.equal(entries.get('/etc/cpud'), 'drwx------');
     assert.equal(entries.get('/usr/sbin/cpud'), '-rwxr-xr-x');
     assertNoStrays([...entries.keys()]);
   });
 
-  it('the .deb takes its version from package.json and depends on nodejs (>= 20) and util-linux', () => {
+  it('the .deb has the version of package.json and depends on nodejs (>= 20), util-linux', () => {
     const field = (name: string): string => run('dpkg-deb', ['-f', pkgs.deb, name]).trim();
     assert.equal(field('Package'), 'cpud');
     assert.equal(field('Version'), pkgs.version);
@@ -87,13 +107,20 @@ describe('cpud packages', () => {
       run('dpkg-deb', ['-x', pkgs.deb, root]);
       // The package as the root: the targets and slices the units name, and
       // /bin/kill (procps), which cpud.service's ExecReload= runs.
-      run('sh', ['-c', `cp -a /lib/systemd/system/*.target /lib/systemd/system/*.slice "${root}/lib/systemd/system/"`]);
+      run('sh', [
+        '-c',
+        `cp -a /lib/systemd/system/*.target /lib/systemd/system/*.slice ${root}/lib/systemd/system`,
+      ]);
       run('install', ['-D', '/bin/kill', join(root, 'bin/kill')]);
       // A template is checked through an instance (names with ":" fail on 252).
       const units = ['cpud.socket', 'cpud.service', 'cpud@1.service'];
-      const result = spawnSync('systemd-analyze', ['verify', '--man=no', `--root=${root}`, ...units], {
-        encoding: 'utf8',
-      });
+      const result = spawnSync(
+        'systemd-analyze',
+        ['verify', '--man=no', `--root=${root}`, ...units],
+        {
+          encoding: 'utf8',
+        },
+      );
       const output = `${result.stdout}${result.stderr}`;
       assert.equal(result.status, 0, output);
       assert.doesNotMatch(output, /Unknown key|Unknown section|Failed/);
@@ -104,10 +131,13 @@ describe('cpud packages', () => {
 
   it('lintian reports no error and no warning without an override', () => {
     const output = run('lintian', ['--fail-on', 'error', '--tag-display-limit', '0', pkgs.deb]);
-    assert.deepEqual(output.split('\n').filter((l) => /^[EW]: /.test(l)), []);
+    assert.deepEqual(
+      output.split('\n').filter((l) => /^[EW]: /.test(l)),
+      [],
+    );
   });
 
-  it('the .rpm holds the same runtime tree, its units, the sysconfig file and a root-only /etc/cpud', () => {
+  it('the .rpm holds the same runtime, its units, the sysconfig file, root-only /etc/cpud', () => {
     const paths = run('rpm', ['-qlp', pkgs.rpm]).trim().split('\n');
     const expected = [
       ...runtimeFiles(pkgs),
@@ -119,7 +149,10 @@ describe('cpud packages', () => {
       '/etc/cpud',
       '/usr/share/man/man8/cpud.8.gz',
     ];
-    assert.deepEqual(expected.filter((p) => !paths.includes(p)), []);
+    assert.deepEqual(
+      expected.filter((p) => !paths.includes(p)),
+      [],
+    );
     assertNoStrays(paths);
     const info = run('rpm', ['-qip', pkgs.rpm]);
     assert.match(info, new RegExp(`^Version\\s*: ${pkgs.version.replaceAll('.', '\\.')}$`, 'm'));
@@ -130,10 +163,13 @@ describe('cpud packages', () => {
     assert.match(requires, /^util-linux$/m);
   });
 
-  it('the .rpm scriptlets make the host key and drive systemd, with no macro left unexpanded', () => {
+  it('the .rpm scriptlets make the host key and drive systemd, no macro unexpanded', () => {
     const scripts = run('rpm', ['-qp', '--scripts', pkgs.rpm]);
     assert.doesNotMatch(scripts, /%\{?systemd_/);
-    assert.match(scripts, /postinstall scriptlet[\s\S]*ensureHostKey[\s\S]*preset cpud\.socket cpud\.service/);
+    assert.match(
+      scripts,
+      /postinstall scriptlet[\s\S]*ensureHostKey[\s\S]*preset cpud\.socket cpud\.service/,
+    );
     assert.match(scripts, /preuninstall scriptlet[\s\S]*disable --now cpud\.socket cpud\.service/);
     assert.match(scripts, /postuninstall scriptlet[\s\S]*try-restart cpud\.service/);
     assert.doesNotMatch(scripts, /restart cpud@|restart cpud\.socket/);
@@ -191,39 +227,65 @@ describe('cpud .deb installed on this machine', () => {
     assert.equal(existsSync('/etc/systemd/system/multi-user.target.wants/cpud.service'), false);
   });
 
-  it("serves an ssh session through systemd-socket-activate with cpud@.service's command", STEP, async () => {
-    const pair = generateEd25519('package-test');
-    writeFileSync('/etc/cpud/authorized_keys', `${pair.public}\n`, { mode: 0o600 });
-    const clientKey = join(client, 'key');
-    writeFileSync(clientKey, pair.private, { mode: 0o600 });
-    const knownHosts = join(client, 'known_hosts');
-    writeFileSync(knownHosts, `* ${readFileSync('/etc/cpud/ssh_host_ed25519_key.pub', 'utf8')}`);
+  it(
+    "serves an ssh session through systemd-socket-activate with cpud@.service's command",
+    STEP,
+    async () => {
+      const pair = generateEd25519('package-test');
+      writeFileSync('/etc/cpud/authorized_keys', `${pair.public}\n`, { mode: 0o600 });
+      const clientKey = join(client, 'key');
+      writeFileSync(clientKey, pair.private, { mode: 0o600 });
+      const knownHosts = join(client, 'known_hosts');
+      writeFileSync(knownHosts, `* ${readFileSync('/etc/cpud/ssh_host_ed25519_key.pub', 'utf8')}`);
 
-    const { argv, env } = unitCommand('/lib/systemd/system/cpud@.service', '/etc/default/cpud');
-    assert.equal(argv[0], '/usr/sbin/cpud');
-    const port = await freePort();
-    // --accept --inetd: one process per connection on stdin/stdout, as the
-    // unit's Accept=yes socket with StandardInput=socket.
-    const envArgs = env.flatMap((e) => ['-E', e]);
-    const tool = launch('systemd-socket-activate', ['-l', `127.0.0.1:${port}`, '-a', '--inetd', ...envArgs, ...argv]);
-    try {
-      await waitForPort(port);
-      const target = { port, keys: { clientKey, knownHosts } } as unknown as TestDaemon;
-      const result = await runSsh(target, ['sh', '-c', "'echo packaged; exit 3'"]);
-      assert.equal(result.code, 3, `${result.stderr}\n${tool.output()}`);
-      assert.equal(result.stdout.toString(), 'packaged\n');
-    } finally {
-      await tool.stop();
-    }
-  });
+      const { argv, env } = unitCommand('/lib/systemd/system/cpud@.service', '/etc/default/cpud');
+      assert.equal(argv[0], '/usr/sbin/cpud');
+      const port = await freePort();
+      // --accept --inetd: one process per connection on stdin/stdout, as the
+      // unit's Accept=yes socket with StandardInput=socket.
+      const envArgs = env.flatMap((e) => ['-E', e]);
+      const tool = launch('systemd-socket-activate', [
+        '-l',
+        `127.0.0.1:${port}`,
+        '-a',
+        '--inetd',
+        ...envArgs,
+        ...argv,
+      ]);
+      try {
+        await waitForPort(port);
+        const target = { port, keys: { clientKey, knownHosts } } as unknown as TestDaemon;
+        const result = await runSsh(target, ['sh', '-c', "'echo packaged; exit 3'"]);
+        assert.equal(result.code, 3, `${result.stderr}\n${tool.output()}`);
+        assert.equal(result.stdout.toString(), 'packaged\n');
+      } finally {
+        await tool.stop();
+      }
+    },
+  );
 
-  it('remove keeps /etc/cpud; purge leaves nothing of the package', STEP, () => {
-    run('dpkg', ['--remove', 'cpud']);
-    assert.ok(statSync('/etc/cpud/ssh_host_ed25519_key').isFile(), 'remove must keep the host key');
-    run('dpkg', ['--purge', 'cpud']);
-    assert.equal(dpkgStatus('cpud'), 'not-installed');
-    assert.deepEqual(leftovers(listed), []);
-  });
+  it(
+    'remove keeps the host key, a new install never replaces it, purge leaves nothing',
+    STEP,
+    () => {
+      const key = readFileSync('/etc/cpud/ssh_host_ed25519_key', 'utf8');
+      run('dpkg', ['--remove', 'cpud']);
+      assert.equal(
+        readFileSync('/etc/cpud/ssh_host_ed25519_key', 'utf8'),
+        key,
+        'remove must keep the host key',
+      );
+      installDeb(pkgs.deb);
+      assert.equal(
+        readFileSync('/etc/cpud/ssh_host_ed25519_key', 'utf8'),
+        key,
+        'install must not replace it',
+      );
+      run('dpkg', ['--purge', 'cpud']);
+      assert.equal(dpkgStatus('cpud'), 'not-installed');
+      assert.deepEqual(leftovers(listed), []);
+    },
+  );
 });
 
 function spawnPurge(): void {
