@@ -7,7 +7,9 @@
  * Tread on the same fid must not close a number that the next open() could
  * hand to another file while the read is still pending.
  */
-import { close } from 'node:fs';
+import { close, closeSync } from 'node:fs';
+
+import { QidType } from './constants.js';
 
 import type { Qid } from './messages.js';
 
@@ -75,10 +77,23 @@ export class Fid {
 
   #closeFd(): void {
     const fd = this.fd;
+    const now = this.regular || (this.qid.type & QidType.DIR) !== 0;
     this.fd = undefined;
     this.regular = false;
     this.dir = undefined;
-    // Errors on close (EIO from a network filesystem) have nobody to report to.
-    if (fd !== undefined) close(fd, () => undefined);
+    if (fd === undefined) return;
+    // Regular files and directories close at once (host-fs.ts), others in
+    // the pool. Errors on close (EIO from a network file system) have nobody
+    // to report to.
+    if (!now) close(fd, () => undefined);
+    else closeQuietly(fd);
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // As above: the fd is gone either way.
   }
 }

@@ -27,7 +27,7 @@ export const ioHandlers: HandlerTable = {
     const flags = hostOpenFlags(m.flags, false);
     const quick = fid.special ? undefined : openNow(fid.path, flags);
     fid.fd = quick?.fd ?? (await openFd(fid.path, flags));
-    fid.regular = quick?.regular ?? false;
+    fid.regular = quick?.st.isFile() ?? false;
     fid.openFlags = m.flags;
     // iounit 0: the client then uses msize - 24 per Tread/Twrite.
     return message('Rlopen', { tag: m.tag, qid: fid.qid, iounit: 0 });
@@ -40,10 +40,13 @@ export const ioHandlers: HandlerTable = {
     if ((fid.qid.type & QidType.DIR) === 0) throw new NinepError(Errno.ENOTDIR);
     const name = checkEntryName(m.name);
 
-    const fd = await openFd(fid.child(name), hostOpenFlags(m.flags, true), m.mode & 0o7777);
+    const path = fid.child(name);
+    const flags = hostOpenFlags(m.flags, true);
+    const quick = openNow(path, flags, m.mode & 0o7777);
+    const fd = quick?.fd ?? (await openFd(path, flags, m.mode & 0o7777));
     let st;
     try {
-      st = await fstatBig(fd);
+      st = quick?.st ?? (await fstatBig(fd));
     } catch (err) {
       await closeFd(fd);
       throw err;

@@ -9,7 +9,7 @@ import { Errno, GetattrMask, MAXWELEM, QidType } from './constants.js';
 import { message } from './codec.js';
 import type { HandlerTable } from './context.js';
 import { NinepError } from './errno-of.js';
-import { fstatBig, lstatBigNow, lstatNow } from './host-fs.js';
+import { fstatBigNow, lstatBigNow, lstatNow } from './host-fs.js';
 import type { Qid } from './messages.js';
 import { checkWalkName } from './names.js';
 import { isSpecial, qidOf } from './qid-of.js';
@@ -55,7 +55,7 @@ export const walkHandlers: HandlerTable = {
   async Tgetattr(m, ctx) {
     const fid = ctx.fids.get(m.fid);
     // An open file may have been unlinked (the kernel still stats it): use the fd.
-    const st = fid.fd !== undefined ? await fid.use(() => fstatBig(fid.fd!)) : lstatBigNow(fid.path);
+    const st = fid.fd !== undefined ? fstatBigNow(fid.fd) : lstatBigNow(fid.path);
     fid.qid = qidOf(st);
     fid.special = isSpecial(st);
     return message('Rgetattr', {

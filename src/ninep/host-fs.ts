@@ -56,25 +56,35 @@ export function closeFd(fd: number): Promise<void> {
   });
 }
 
-/** pread into `buf` at `at`; resolves to the byte count. */
+/**
+ * pread into `buf` at `at`; resolves to the byte count. A fifo or a
+ * character device has no offsets (pread gives ESPIPE): it is read with
+ * read(2), position null.
+ */
 export function preadFd(
   fd: number,
   buf: Buffer,
-  options: { at: number; length: number; position: bigint },
+  options: { at: number; length: number; position: bigint | null },
 ): Promise<number> {
   return new Promise((resolve, reject) => {
-    fs.read(fd, buf, options.at, options.length, options.position, (err, n) =>
-      err ? reject(err) : resolve(n),
-    );
+    fs.read(fd, buf, options.at, options.length, options.position, (err, n) => {
+      if (err?.code === 'ESPIPE' && options.position !== null) {
+        resolve(preadFd(fd, buf, { ...options, position: null }));
+      } else if (err) reject(err);
+      else resolve(n);
+    });
   });
 }
 
-export function pwriteFd(fd: number, data: Buffer, position: bigint): Promise<number> {
+/** pwrite; as with preadFd, write(2) where the file has no offsets. */
+export function pwriteFd(fd: number, data: Buffer, position: bigint | null): Promise<number> {
   return new Promise((resolve, reject) => {
     // fs.write takes a number position; offsets past 2^53 are not real files.
-    fs.write(fd, data, 0, data.length, Number(position), (err, n) =>
-      err ? reject(err) : resolve(n),
-    );
+    fs.write(fd, data, 0, data.length, position === null ? null : Number(position), (err, n) => {
+      if (err?.code === 'ESPIPE' && position !== null) resolve(pwriteFd(fd, data, null));
+      else if (err) reject(err);
+      else resolve(n);
+    });
   });
 }
 
@@ -92,23 +102,29 @@ export function ftruncateFd(fd: number, size: number): Promise<void> {
   });
 }
 
+/** fstat(2) now: an inode's metadata, never waiting on a fifo's or device's peer. */
+export function fstatBigNow(fd: number): BigIntStats {
+  return fs.fstatSync(fd, { bigint: true });
+}
+
 export interface QuickOpen {
   fd: number;
-  /** A regular file, so reads and writes on it may be made synchronously too. */
-  regular: boolean;
+  /** What was opened (a regular file or a directory). */
+  st: Stats;
 }
 
 /**
  * Opens, now, a file that its last stat showed to be a regular file or a
- * directory. O_NONBLOCK keeps open(2) from waiting should it have become a
- * fifo since (for regular files and directories the flag means nothing),
- * and fstat says what was opened: anything else is closed again and
- * `undefined` returned, for the caller to open it through the pool.
+ * directory, or that O_CREAT may make. O_NONBLOCK keeps open(2) from
+ * waiting should a fifo be there (for regular files and directories the
+ * flag means nothing), and fstat says what was opened: anything else is
+ * closed again and `undefined` returned, for the caller to open it through
+ * the pool without the flag.
  */
-export function openNow(path: string, flags: number): QuickOpen | undefined {
+export function openNow(path: string, flags: number, mode = 0o666): QuickOpen | undefined {
   let fd: number;
   try {
-    fd = fs.openSync(path, flags | fs.constants.O_NONBLOCK);
+    fd = fs.openSync(path, flags | fs.constants.O_NONBLOCK, mode);
   } catch (err) {
     // A fifo opened for writing without O_NONBLOCK would wait for a reader.
     if ((err as NodeJS.ErrnoException).code === 'ENXIO') return undefined;
@@ -121,7 +137,7 @@ export function openNow(path: string, flags: number): QuickOpen | undefined {
     fs.closeSync(fd);
     throw err;
   }
-  if (st.isFile() || st.isDirectory()) return { fd, regular: st.isFile() };
+  if (st.isFile() || st.isDirectory()) return { fd, st };
   fs.closeSync(fd);
   return undefined;
 }
