@@ -16,4 +16,4 @@ mv -f "$stage/../$deb" "$out/$deb"
 rm -f "$stage"/../cpud_"${version}"_"${arch}".{buildinfo,changes} "$stage"/../cpud-dbgsym_*.*deb
 
 echo "package-deb: lintian $out/$deb"
-lintian --fail-on error --no-tag-display-limit "$out/$deb"
+lintian --fail-on error --tag-display-limit 0 "$out/$deb"
