@@ -4,7 +4,9 @@
  */
 import { CpudError } from '../errors.js';
 import { parseGoDuration } from './go-duration.js';
+import type { Limits } from '../ssh/limits.js';
 import type { FlagSpec } from './go-flags.js';
+import { LIMIT_FLAGS, limitsFrom } from './limit-flags.js';
 import { parseFlags, helpText, type ParseFlagsOptions } from './parse-flags.js';
 
 export const CPUD_FLAGS: readonly FlagSpec[] = [
@@ -97,6 +99,8 @@ export const CPUD_FLAGS: readonly FlagSpec[] = [
     valueName: 'DIR',
     description: 'state folder (default: /var/lib/cpud as root, else ~/.local/state/cpud)',
   },
+  // The defences' flags live with their parser, and come last in -h.
+  ...LIMIT_FLAGS,
 ];
 
 export interface CpudFlags {
@@ -114,6 +118,7 @@ export interface CpudFlags {
   init: boolean;
   sleepBeforeServingMs: number;
   syslog: boolean;
+  limits: Limits;
 }
 
 const PROGRAM: ParseFlagsOptions = {
@@ -158,6 +163,7 @@ export function parseCpudFlags(argv: readonly string[]): CpudFlags {
     init: values.init === true,
     sleepBeforeServingMs: sleep,
     syslog: values.syslog === true,
+    limits: limitsFrom(values),
   };
 }
 

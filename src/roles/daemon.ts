@@ -94,6 +94,7 @@ function makeBackend(flags: CpudFlags, log: Logger): Backend {
     keyFile: config.keyFile,
     logger: log,
     session: config.session,
+    limits: flags.limits,
   });
   const { type, fingerprint } = config.hostKey;
   const summary = `host key ${type} ${fingerprint}, client keys from "${config.keyFile}"`;

@@ -78,6 +78,7 @@ function serve(fd: number, flags: ReturnType<typeof parseCpudFlags>, log: Logger
     keyFile: config.keyFile,
     logger: log,
     session: config.session,
+    limits: flags.limits,
     onConnectionClosed: finish,
   });
   const socket = new Socket({ fd, readable: true, writable: true });

@@ -41,7 +41,11 @@ export class Connection {
     this.#client = client;
     this.#options = options;
     this.#log = options.logger;
-    this.#forwards = new RemoteForwards(client, { log: this.#log, max: options.limits.maxForwards });
+    this.#forwards = new RemoteForwards(client, {
+      log: this.#log,
+      max: options.limits.maxForwards,
+      anyHost: options.limits.forwardAnyHost,
+    });
     const { peer } = options;
     this.#log.info(`connection from ${peer.address} port ${peer.port}`);
 
@@ -132,7 +136,8 @@ export class Connection {
       }
       this.#openSession(accept());
     });
-    client.on('tcpip', (accept, reject, info) => openDirectTcpip(accept, reject, info, this.#log));
+    const anyHost = this.#options.limits.forwardAnyHost;
+    client.on('tcpip', (accept, reject, info) => openDirectTcpip(accept, reject, info, { log: this.#log, anyHost }));
     client.on('request', (accept, reject, name, info) => {
       if (name === 'tcpip-forward') this.#forwards.add(accept, reject, info as ssh2.TcpipBindInfo);
       else if (name === 'cancel-tcpip-forward') this.#forwards.cancel(accept, reject, info as ssh2.TcpipBindInfo);

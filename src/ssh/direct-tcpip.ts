@@ -1,6 +1,7 @@
 /**
  * `direct-tcpip` (RFC 4254 7.2), `ssh -L`: the client asks the daemon to
- * connect somewhere on its behalf. Only loopback destinations are dialled.
+ * connect somewhere on its behalf. Only loopback destinations are dialled
+ * unless -forwardAnyHost says otherwise.
  */
 import { connect } from 'node:net';
 import type ssh2 from 'ssh2';
@@ -12,9 +13,10 @@ export function openDirectTcpip(
   accept: () => ssh2.ServerChannel | undefined,
   reject: () => void,
   info: ssh2.TcpipRequestInfo,
-  log: Logger,
+  options: { log: Logger; anyHost: boolean },
 ): void {
-  if (!isLoopback(info.destIP)) {
+  const { log } = options;
+  if (!options.anyHost && !isLoopback(info.destIP)) {
     log.info(`direct-tcpip refused to "${info.destIP}:${info.destPort}": only loopback may be dialled`);
     reject();
     return;

@@ -28,6 +28,8 @@ export interface Limits {
   maxFstabBytes: number;
   /** Bytes of every variable of a session together (Linux: ARG_MAX, 2 MiB typical). */
   maxEnvTotalBytes: number;
+  /** Forwards may bind any address and dial any host, not only loopback. */
+  forwardAnyHost: boolean;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -41,6 +43,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxEnvBytes: 128 * 1024 - 1,
   maxFstabBytes: 1024 * 1024,
   maxEnvTotalBytes: 1024 * 1024,
+  forwardAnyHost: false,
 };
 
 /**

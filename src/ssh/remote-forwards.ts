@@ -19,20 +19,22 @@ export class RemoteForwards {
   #client: ssh2.Connection;
   #log: Logger;
   #max: number;
+  #anyHost: boolean;
   #listeners = new Map<string, Listener>();
   #pending = 0;
   #closed = false;
 
-  constructor(client: ssh2.Connection, options: { log: Logger; max: number }) {
+  constructor(client: ssh2.Connection, options: { log: Logger; max: number; anyHost: boolean }) {
     this.#client = client;
     this.#log = options.log;
     this.#max = options.max;
+    this.#anyHost = options.anyHost;
   }
 
   /** `tcpip-forward`: answers with the bound port (useful when 0 was asked). */
   add(accept: ((port?: number) => void) | undefined, reject: (() => void) | undefined, info: ssh2.TcpipBindInfo): void {
     const { bindAddr, bindPort } = info;
-    if (this.#closed || !isLoopback(bindAddr)) {
+    if (this.#closed || (!this.#anyHost && !isLoopback(bindAddr))) {
       this.#log.info(`tcpip-forward refused for "${bindAddr}:${bindPort}": only loopback addresses may be bound`);
       reject?.();
       return;
@@ -51,7 +53,7 @@ export class RemoteForwards {
       this.#log.info(`tcpip-forward "${bindAddr}:${bindPort}" failed: ${err.message}`);
       reject?.();
     });
-    listener.server.listen({ host: loopbackBindAddress(bindAddr), port: bindPort }, () => {
+    listener.server.listen({ host: bindHost(bindAddr), port: bindPort }, () => {
       this.#pending--;
       const port = (listener.server.address() as { port: number }).port;
       if (this.#closed) {
@@ -99,6 +101,11 @@ export class RemoteForwards {
       splice(socket, channel);
     });
   }
+}
+
+// RFC 4254 7.1: "" means every address; "localhost" binds IPv4 loopback here.
+function bindHost(address: string): string {
+  return address === '' ? '::' : loopbackBindAddress(address);
 }
 
 function key(address: string, port: number): string {
