@@ -6,6 +6,8 @@ packages=(
   openssh-client openssh-server dropbear-bin util-linux iproute2 procps psmisc
   openbsd-inetd systemd libsystemd-dev python3 make g++
   qemu-system-x86 linux-image-amd64 busybox-static diod cpio kmod
+  tmux bsdutils passwd dpkg-dev debhelper fakeroot lintian rpm rpmlint
+  avahi-utils
 )
 missing=()
 for p in "${packages[@]}"; do

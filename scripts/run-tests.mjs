@@ -5,7 +5,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-const ALL = ['unit', 'integration', 'activation', 'hostile', 'vm'];
+const ALL = ['unit', 'integration', 'activation', 'hostile', 'package', 'vm'];
 const layers = process.argv.length > 2 ? process.argv.slice(2) : ALL;
 
 function testFiles(dir) {

@@ -87,6 +87,13 @@ export const CPUD_FLAGS: readonly FlagSpec[] = [
       'log to syslog (/dev/log) instead of stderr, as a daemon started by an init script does',
   },
   {
+    name: 'keygen',
+    type: 'boolean',
+    description:
+      'make the host key (-hostkey, or the default) if it is missing, print its fingerprint, ' +
+      'and exit; an existing key is never replaced (for install scripts, like ssh-keygen -A)',
+  },
+  {
     name: 'demo',
     type: 'boolean',
     description:
@@ -112,6 +119,7 @@ export interface CpudFlags {
   port: string;
   address?: string;
   demo: boolean;
+  keygen: boolean;
   stateDir?: string;
   /** `-srv`: the program that serves each connection instead of the built-in server. */
   srv?: string;
@@ -158,6 +166,7 @@ export function parseCpudFlags(argv: readonly string[]): CpudFlags {
     port,
     address: values.addr as string | undefined,
     demo: values.demo === true,
+    keygen: values.keygen === true,
     stateDir: values.state as string | undefined,
     srv,
     init: values.init === true,

@@ -32,6 +32,8 @@ export async function main(argv: string[]): Promise<void> {
     flags = parseCpudFlags(argv);
   }
 
+  if (flags.keygen) return keygen(flags);
+
   const log = new Logger({
     level: flags.debug ? 'debug' : 'info',
     sink: flags.syslog ? syslogSink({ path: process.env.CPUD_SYSLOG_SOCKET }) : stderrSink,
@@ -49,5 +51,20 @@ export async function main(argv: string[]): Promise<void> {
       err instanceof CpudError ? err.message : `unexpected failure: ${messageOf(err)}`;
     log.error(message);
     if (process.pid !== 1) process.exit(1);
+  }
+}
+
+async function keygen(flags: CpudFlags): Promise<void> {
+  const { defaultHostKeyPath, defaultStateDir } = await import('./defaults.js');
+  const { ensureHostKey, loadHostKey } = await import('../ssh/host-key.js');
+  const path = flags.hostKey ?? defaultHostKeyPath(flags.stateDir ?? defaultStateDir());
+  try {
+    const { created } = ensureHostKey(path);
+    const key = loadHostKey(path);
+    process.stdout.write(`${created ? 'created' : 'kept'} ${path}: ${key.type} ${key.fingerprint}\n`);
+    process.exit(0);
+  } catch (err) {
+    process.stderr.write(`cpud: ${messageOf(err)}\n`);
+    process.exit(1);
   }
 }

@@ -70,7 +70,7 @@ function explain(err: Error & { level?: string }, context: FailureContext): Cpud
 
   if (hostKey && seenHostKey && !seenHostKey.equals(hostKey.blob)) {
     return new CpudError(
-      'CPUD_ERR_CFG_HOSTKEY',
+      'CPUD_ERR_AUTH_HOSTKEY',
       `host key of ${where} does not match "${hostKey.file}": the host sent ` +
         `${describeKeyBlob(seenHostKey)}, expected ${describeKeyBlob(hostKey.blob)} ` +
         '(a different host, or its key changed)',
@@ -79,7 +79,7 @@ function explain(err: Error & { level?: string }, context: FailureContext): Cpud
   }
   if (err.level === 'client-authentication') {
     return new CpudError(
-      'CPUD_ERR_CFG_KEYFILE',
+      'CPUD_ERR_AUTH_REFUSED',
       `${where} did not accept the key "${target.keyFile}" for "${target.user}": ` +
         "its public half must be in cpud's key file there",
       options,
@@ -87,32 +87,32 @@ function explain(err: Error & { level?: string }, context: FailureContext): Cpud
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {
     return new CpudError(
-      'CPUD_ERR_SSH_FORWARD',
+      'CPUD_ERR_SSH_CONNECT',
       `unknown host "${target.address}": no address found for it`,
       options,
     );
   }
   if (code === 'ECONNREFUSED') {
     return new CpudError(
-      'CPUD_ERR_SSH_FORWARD',
+      'CPUD_ERR_SSH_CONNECT',
       `cannot connect to ${where}: connection refused (is cpud running there?)`,
       options,
     );
   }
   if (code === 'ENOENT' && target.network === 'unix') {
     return new CpudError(
-      'CPUD_ERR_SSH_FORWARD',
+      'CPUD_ERR_SSH_CONNECT',
       `cannot connect to ${where}: no such socket`,
       options,
     );
   }
   if (err.level === 'client-timeout') {
     return new CpudError(
-      'CPUD_ERR_SSH_FORWARD',
+      'CPUD_ERR_SSH_CONNECT',
       `cannot connect to ${where}: no SSH handshake in time`,
       options,
     );
   }
   const why = code ? `${code.toLowerCase()} (${messageOf(err)})` : messageOf(err);
-  return new CpudError('CPUD_ERR_SSH_FORWARD', `cannot connect to ${where}: ${why}`, options);
+  return new CpudError('CPUD_ERR_SSH_CONNECT', `cannot connect to ${where}: ${why}`, options);
 }

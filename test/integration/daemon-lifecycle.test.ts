@@ -48,6 +48,19 @@ describe('daemon start-up checks', () => {
     keys.cleanup();
   });
 
+  it('makes a host key with -keygen once, and never replaces it', () => {
+    const keys = makeTestKeys();
+    const path = join(keys.dir, 'new_host_key');
+    const first = spawnSync(CPUD_BIN, ['-keygen', '-hostkey', path], { encoding: 'utf8' });
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stdout, /^created .*: ssh-ed25519 SHA256:/);
+    const before = readFileSync(path, 'utf8');
+    const second = spawnSync(CPUD_BIN, ['-keygen', '-hostkey', path], { encoding: 'utf8' });
+    assert.match(second.stdout, /^kept /);
+    assert.equal(readFileSync(path, 'utf8'), before);
+    keys.cleanup();
+  });
+
   it('exits 2 with usage on an unknown flag', () => {
     const { status, stderr } = startFails(['-nosuchflag']);
     assert.equal(status, 2);
