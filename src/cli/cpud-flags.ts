@@ -6,6 +6,7 @@ import { CpudError } from '../errors.js';
 import { parseGoDuration } from './go-duration.js';
 import type { Limits } from '../ssh/limits.js';
 import type { FlagSpec } from './go-flags.js';
+import { DISCOVERY_FLAGS, discoveryFrom, type DiscoveryFlags } from './discovery-flags.js';
 import { LIMIT_FLAGS, limitsFrom } from './limit-flags.js';
 import { parseFlags, helpText, type ParseFlagsOptions } from './parse-flags.js';
 
@@ -108,6 +109,7 @@ export const CPUD_FLAGS: readonly FlagSpec[] = [
   },
   // The defences' flags live with their parser, and come last in -h.
   ...LIMIT_FLAGS,
+  ...DISCOVERY_FLAGS,
 ];
 
 export interface CpudFlags {
@@ -127,6 +129,7 @@ export interface CpudFlags {
   sleepBeforeServingMs: number;
   syslog: boolean;
   limits: Limits;
+  discovery: DiscoveryFlags;
 }
 
 const PROGRAM: ParseFlagsOptions = {
@@ -173,6 +176,7 @@ export function parseCpudFlags(argv: readonly string[]): CpudFlags {
     sleepBeforeServingMs: sleep,
     syslog: values.syslog === true,
     limits: limitsFrom(values),
+    discovery: discoveryFrom(values),
   };
 }
 
