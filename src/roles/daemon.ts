@@ -8,6 +8,7 @@
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CpudFlags } from '../cli/cpud-flags.js';
+import { DaemonDiscovery } from '../discovery/daemon-discovery.js';
 import type { Logger } from '../log/logger.js';
 import { SshService } from '../ssh/ssh-service.js';
 import { demoSshCommand, type DemoKeys } from './demo-keys.js';
@@ -54,20 +55,36 @@ export async function runDaemon(flags: CpudFlags, log: Logger): Promise<void> {
     .join(' and ');
   log.info(`daemon listening on ${where}, ${backend.summary}`);
   if (!notifier.via) log.debug('notify: off (NOTIFY_SOCKET unset or no way to send)');
+  const sessions = (): number => backend.sessions;
+  const discovery = DaemonDiscovery.start(flags.discovery, { servers, sessions, log });
 
   const status = (): string => `serving ${backend.sessions} sessions`;
   notifier.ready(status());
   const statusTimer = setInterval(() => notifier.status(status()), STATUS_EVERY_MS);
   statusTimer.unref();
-  const stopping = (): void => {
+  // Resolves once the DNS-SD goodbye is out: shutdown waits for it before exiting.
+  const stopping = (): Promise<void> => {
     clearInterval(statusTimer);
     notifier.stopping(`stopping with ${backend.sessions} sessions`);
     for (const server of servers) server.close();
+    return discovery.close();
   };
 
-  process.once('SIGHUP', () => drain(backend, log, stopping));
-  process.once('SIGTERM', () => shutdown(backend, log, { stopping, signal: 'SIGTERM' }));
-  process.once('SIGINT', () => shutdown(backend, log, { stopping, signal: 'SIGINT' }));
+  // Handlers stay installed: a second signal while sessions report must not
+  // fall through to Node's default action and kill the daemon mid-shutdown.
+  let ending: 'drain' | 'shutdown' | undefined;
+  process.on('SIGHUP', () => {
+    if (ending) return;
+    ending = 'drain';
+    drain(backend, log, stopping);
+  });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (ending === 'shutdown') return;
+      ending = 'shutdown';
+      void shutdown(backend, log, { stopping, signal });
+    });
+  }
   if (backend.demo) {
     const first = describeAddress(servers[0]);
     const port = Number(first.slice(first.lastIndexOf(':') + 1));
@@ -125,12 +142,12 @@ function drain(backend: Backend, log: Logger, stopping: () => void): void {
 async function shutdown(
   backend: Backend,
   log: Logger,
-  options: { stopping: () => void; signal: string },
+  options: { stopping: () => Promise<void>; signal: string },
 ): Promise<void> {
   log.info(`${options.signal}: ending ${backend.sessions} sessions and exiting`);
-  options.stopping();
+  const withdrawn = options.stopping();
   const deadline = setTimeout(() => process.exit(0), SHUTDOWN_DEADLINE_MS);
   deadline.unref();
-  await backend.close();
+  await Promise.all([backend.close(), withdrawn]);
   process.exit(0);
 }

@@ -12,7 +12,6 @@ import { commandEnv } from './command-env.js';
 import { parseExecString, type ExecRequest } from './exec-string.js';
 import { helperCommand, helperEnv } from './helper-command.js';
 import { startPipeCommand } from './pipe-command.js';
-import { startPtyCommand } from './pty-command.js';
 import { removeRemoteConfig, writeRemoteConfig, type RemoteConfig } from './remote-config.js';
 import type { CommandExit, RunningCommand, TerminalSize } from './running-command.js';
 import { parseSignalName, parseTerminalSize } from './session-requests.js';
@@ -130,6 +129,7 @@ export class Session {
     this.#started = true;
     const channel = accept();
     if (!channel) return;
+    watchClose(channel);
     this.#run(channel, text).catch((err) => this.#log.error(`session failed: ${messageOf(err)}`));
   }
 
@@ -149,9 +149,13 @@ export class Session {
     const helper = helperCommand(configPath, this.#options.unshare);
     const env = helperEnv(this.#pty ? { TERM: this.#pty.term } : {});
     try {
-      this.#command = this.#pty
-        ? startPtyCommand(helper, { channel, env, term: this.#pty.term, size: this.#pty.size })
-        : startPipeCommand(helper, { channel, env });
+      // node-pty is loaded on the first terminal: most sessions never need it,
+      // and a socket-activated cpud pays every import at each connection.
+      const pty = this.#pty && (await import('./pty-command.js'));
+      this.#command =
+        pty && this.#pty
+          ? pty.startPtyCommand(helper, { channel, env, term: this.#pty.term, size: this.#pty.size })
+          : startPipeCommand(helper, { channel, env });
     } catch (err) {
       removeRemoteConfig(configPath);
       channel.stderr.write(`cpud: cannot start the command: ${messageOf(err)}\r\n`);
@@ -204,8 +208,32 @@ export class Session {
       this.#log.info(`command ended: status ${exit.code} after ${seconds}s`);
     }
     channel.end();
+    // The session is over once the client has answered our close: a daemon
+    // that hangs up the connection before then makes OpenSSH's client exit
+    // 255 instead of with the status it was just sent.
+    await closedOrTimeout(channel, CLOSE_WAIT_MS);
     this.#markEnded();
   }
+}
+
+const CLOSE_WAIT_MS = 3000;
+
+const channelClosed = new WeakMap<ssh2.ServerChannel, Promise<void>>();
+
+/** Remembers the channel's close from the start: it may come before we wait. */
+function watchClose(channel: ssh2.ServerChannel): void {
+  channelClosed.set(channel, new Promise((resolve) => channel.once('close', () => resolve())));
+}
+
+function closedOrTimeout(channel: ssh2.ServerChannel, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    void channelClosed.get(channel)?.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 type Accept = (() => void) | undefined;

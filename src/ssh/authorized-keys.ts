@@ -3,7 +3,7 @@
  * rotated without a restart. A missing or empty file is an error, never an
  * open door.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import ssh2 from 'ssh2';
 import { CpudError, messageOf, systemCodeOf } from '../errors.js';
 
@@ -17,7 +17,27 @@ export interface AuthorizedKeys {
 
 const KEY_TYPE = /^(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-\S+)$/;
 
+// Parsed files by path, valid while the file's identity and mtime stay the
+// same: each login still sees the file as it is now, without parsing it again.
+const cache = new Map<string, { stamp: string; keys: AuthorizedKeys }>();
+
 export function readAuthorizedKeys(path: string): AuthorizedKeys {
+  let stamp = '';
+  try {
+    const st = statSync(path, { bigint: true });
+    stamp = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+  } catch {
+    cache.delete(path);
+  }
+  const hit = cache.get(path);
+  if (hit && hit.stamp === stamp) return hit.keys;
+
+  const keys = parseAuthorizedKeys(path);
+  if (stamp) cache.set(path, { stamp, keys });
+  return keys;
+}
+
+function parseAuthorizedKeys(path: string): AuthorizedKeys {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
