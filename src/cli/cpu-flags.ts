@@ -79,6 +79,12 @@ export const CPU_FLAGS: readonly FlagSpec[] = [
     default: 'tcp',
     description: 'tcp, tcp4, tcp6, or unix (then host is the socket path)',
   },
+  {
+    name: 'list',
+    type: 'boolean',
+    description:
+      'with a dnssd: host (dnssd://?arch=arm64&sort=tenants): print the matching servers and exit',
+  },
 ];
 
 const NETWORKS = ['tcp', 'tcp4', 'tcp6', 'unix'] as const;
@@ -103,6 +109,8 @@ export interface CpuFlags {
   user?: string;
   /** The command and its arguments; empty runs a shell. */
   argv: string[];
+  /** `-list`: print the servers a dnssd: host matches instead of running anything. */
+  list?: boolean;
 }
 
 const PROGRAM: ParseFlagsOptions = {
@@ -150,6 +158,7 @@ export function parseCpuFlags(argv: readonly string[]): CpuFlags {
     host,
     user,
     argv: command,
+    ...(values.list === true ? { list: true } : {}),
   };
 }
 

@@ -7,10 +7,12 @@ import { readFileSync, statSync } from 'node:fs';
 import type { EventEmitter } from 'node:events';
 import type ssh2 from 'ssh2';
 import type { CpuFlags } from '../cli/cpu-flags.js';
+import { isDnssdHost } from '../discovery/dnssd-query.js';
 import { CpudError, messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { resolveTarget, type ClientTarget } from './client-target.js';
 import { connectSsh } from './connect.js';
+import { listDnssdHosts, resolveDnssdHost } from './dnssd-host.js';
 import { execCommand } from './exec-command.js';
 import { readPinnedHostKey, readPrivateKey, type PinnedHostKey } from './key-files.js';
 import { joinFstab, namespaceFstab } from './namespace-fstab.js';
@@ -39,7 +41,10 @@ interface Prepared {
   fstab: string;
 }
 
-export async function runCpu(flags: CpuFlags, options: RunCpuOptions): Promise<number> {
+export async function runCpu(given: CpuFlags, options: RunCpuOptions): Promise<number> {
+  if (given.list) return listDnssdHosts(given, { stdout: options.io.stdout, log: options.log });
+  // A dnssd: host is a query: the server it picks is then dialled like any other.
+  const flags = isDnssdHost(given.host) ? await resolveDnssdHost(given, options.log) : given;
   const prepared = prepare(flags, options);
   const { log } = options;
 
