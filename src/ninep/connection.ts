@@ -21,6 +21,7 @@ import { errnoOf } from './errno-of.js';
 import { FidTable } from './fid-table.js';
 import { FrameReader } from './frame-reader.js';
 import { handlers } from './handlers.js';
+import { ReplyBuffers } from './reply-buffers.js';
 import type { Message } from './messages.js';
 import { traceLine } from './trace.js';
 
@@ -40,6 +41,7 @@ export class Connection {
   #handlers: HandlerTable = handlers();
   #ctx: Context;
   #reader: FrameReader;
+  #buffers: ReplyBuffers;
   /** Tags in flight, each with the Tflush tags waiting on it. */
   #inFlight = new Map<number, number[]>();
   #corked = false;
@@ -52,6 +54,7 @@ export class Connection {
     this.#trace = options.trace;
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     const fids = new FidTable();
+    this.#buffers = new ReplyBuffers(options.maxMsize);
     this.#reader = new FrameReader(options.maxMsize, {
       frame: (frame) => this.#onFrame(frame),
       oversize: (tag, size) => {
@@ -71,7 +74,9 @@ export class Connection {
       setMsize: (msize) => {
         this.#ctx.msize = msize;
         this.#reader.maxSize = msize;
+        this.#buffers.resize(msize);
       },
+      replyBuffer: (size) => this.#buffers.lend(size),
     };
 
     stream.on('data', (chunk: Buffer) => this.#reader.push(chunk));
@@ -166,7 +171,12 @@ export class Connection {
         this.#stream.uncork();
       });
     }
-    this.#stream.write(frame);
+    if (this.#buffers.isLent(frame)) {
+      const written = frame;
+      this.#stream.write(frame, () => this.#buffers.giveBack(written));
+    } else {
+      this.#stream.write(frame);
+    }
   }
 
   /** The peer stopped sending: answer what is in flight, then end our side. */

@@ -14,6 +14,11 @@ export interface Context {
   readonly maxMsize: number;
   /** Tells the frame reader the new bound after Tversion. */
   setMsize(msize: number): void;
+  /**
+   * A buffer of at least `size` bytes for a reply frame built in place; the
+   * connection reuses it once the reply made in it has been written.
+   */
+  replyBuffer(size: number): Buffer;
 }
 
 /** A reply: a message to encode, or a frame already encoded (Rread, Rreaddir). */

@@ -71,7 +71,7 @@ export const ioHandlers: HandlerTable = {
 
     const fd = fid.fd;
     if (fd === undefined) throw new NinepError(Errno.EBADF, 'read of an unopened fid');
-    const frame = Buffer.allocUnsafe(RREAD_HEADER + count);
+    const frame = ctx.replyBuffer(RREAD_HEADER + count);
     const into = { at: RREAD_HEADER, length: count, position: m.offset };
     // A synchronous read ends before any Tclunk can run: no use() needed.
     const n = fid.regular ? preadNow(fd, frame, into) : await fid.use(() => preadFd(fd, frame, into));

@@ -38,7 +38,7 @@ export const readdirHandlers: HandlerTable = {
     }
     const names = fid.dir.names;
     const dir = fid.path;
-    const frame = Buffer.allocUnsafe(HEADER + room);
+    const frame = ctx.replyBuffer(HEADER + room);
     let at = HEADER;
     // Zero entries means end of directory: while entries remain, go on
     // past a window whose files were all removed since the listing.
