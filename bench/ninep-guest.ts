@@ -4,7 +4,8 @@
  * so each read, write and stat is a round trip to the server) and times the
  * workloads, alternating targets within each workload and reversing the
  * order every round (A B, B A, ...) so that drift on a shared machine falls
- * on both. The host page cache is warm: the host wrote the tree just before. It prints on the console:
+ * on both. The host page cache is warm: the host wrote the tree just before.
+ * It prints on the console:
  *   MSIZE <target> <negotiated msize from /proc/mounts>
  *   R <round> <workload> <target> <seconds>
  *   BENCH-DONE
@@ -36,13 +37,15 @@ export interface GuestOptions {
   writeMiB: number;
 }
 
+const MSIZE_OF = String.raw`sed -n 's/.*msize=\([0-9]*\).*/\1/p'`;
+
 export function ninepGuestScript(o: GuestOptions): string {
   const mounts = o.targets.map((t) => {
     const aname = t.aname ? `,aname=${t.aname}` : '';
     const opts = `trans=tcp,port=${t.port},version=9p2000.L,msize=${t.msize},cache=none${aname}`;
     return `mkdir -p /b/${t.name}
 mount -t 9p -o ${opts} ${HOST_FROM_GUEST} /b/${t.name} || echo "BENCH-FAIL mount ${t.name}"
-echo "MSIZE ${t.name} $(grep " /b/${t.name} " /proc/mounts | sed -n 's/.*msize=\\([0-9]*\\).*/\\1/p')"
+echo "MSIZE ${t.name} $(grep " /b/${t.name} " /proc/mounts | ${MSIZE_OF})"
 ${t.probeOnly ? `umount /b/${t.name}` : `ls /b/${t.name} >/dev/null`}`;
   });
   const active = o.targets.filter((t) => !t.probeOnly);

@@ -94,7 +94,8 @@ export function renderNinepReport(input: RenderInput): string {
     '',
     'Each cell: median (25th-75th percentile) over n runs, higher is better.',
     ...input.notes.map((n) => `- ${n}`),
-    ...(failed.length > 0 ? ['', '**Failures in the guest:**', ...failed.map((f) => `- ${f}`)] : []),
+    ...(failed.length > 0 ? ['', '**Failures in the guest:**'] : []),
+    ...failed.map((f) => `- ${f}`),
     '',
   ].join('\n');
 }

@@ -74,7 +74,9 @@ export const ioHandlers: HandlerTable = {
     const frame = ctx.replyBuffer(RREAD_HEADER + count);
     const into = { at: RREAD_HEADER, length: count, position: m.offset };
     // A synchronous read ends before any Tclunk can run: no use() needed.
-    const n = fid.regular ? preadNow(fd, frame, into) : await fid.use(() => preadFd(fd, frame, into));
+    const n = fid.regular
+      ? preadNow(fd, frame, into)
+      : await fid.use(() => preadFd(fd, frame, into));
     frame.writeUInt32LE(RREAD_HEADER + n, 0);
     frame[4] = MessageType.Rread;
     frame.writeUInt16LE(m.tag, 5);

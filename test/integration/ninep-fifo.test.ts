@@ -43,7 +43,7 @@ describe('9P server and files that can wait', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  test('a fifo opened for reading waits for a writer while other requests are answered', async () => {
+  test('a fifo opened for reading waits for a writer; other requests are answered', async () => {
     const c = pair.client;
     await c.walk(0, 1, 'fifo');
     const opened = c.call('Tlopen', { fid: 1, flags: OpenFlag.RDONLY });
@@ -62,7 +62,7 @@ describe('9P server and files that can wait', () => {
     await c.call('Tclunk', { fid: 1 });
   });
 
-  test('Tlcreate without O_EXCL on an existing fifo opens it without stalling the server', async () => {
+  test('Tlcreate without O_EXCL opens an existing fifo without stalling the server', async () => {
     const c = pair.client;
     await c.walk(0, 2, '');
     const created = c.call('Tlcreate', {
