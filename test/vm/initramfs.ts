@@ -95,7 +95,7 @@ function collectEntries(kernel: GuestKernel, options: InitramfsOptions): CpioEnt
   const entries: CpioEntry[] = [
     { kind: 'chardev', path: '/dev/console', major: 5, minor: 1 },
     { kind: 'chardev', path: '/dev/null', mode: 0o666, major: 1, minor: 3 },
-    ...['/proc', '/sys', '/tmp', '/mnt', '/root', '/run'].map(
+    ...['/proc', '/sys', '/tmp', '/mnt', '/root', '/run', '/home'].map(
       (path): CpioEntry => ({ kind: 'dir', path, mode: path === '/tmp' ? 0o1777 : 0o755 }),
     ),
     { kind: 'copy', path: BUSYBOX, mode: 0o755, source: BUSYBOX, size: statSync(BUSYBOX).size },

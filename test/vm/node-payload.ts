@@ -11,6 +11,8 @@ import type { CpioEntry } from './cpio.js';
 
 /** Where the project lands in the guest. */
 export const GUEST_PROJECT = '/opt/cpud';
+/** Built by `npm run build` (scripts/build-native.sh). */
+export const NATIVE_ADDON = 'native/build/Release/cpud_native.node';
 
 export function nodePayload(repo: string): CpioEntry[] {
   const entries: CpioEntry[] = [copyOf(process.execPath, '/usr/bin/node')];
@@ -18,6 +20,10 @@ export function nodePayload(repo: string): CpioEntry[] {
 
   entries.push(copyOf(join(repo, 'package.json'), `${GUEST_PROJECT}/package.json`));
   for (const dir of ['bin', 'dist']) entries.push(...tree(join(repo, dir), `${GUEST_PROJECT}/${dir}`));
+  // The init role's addon (mount, link up, reaping): without it PID 1 sets up nothing.
+  if (existsSync(join(repo, NATIVE_ADDON))) {
+    entries.push(copyOf(join(repo, NATIVE_ADDON), `${GUEST_PROJECT}/${NATIVE_ADDON}`));
+  }
   for (const pkg of productionPackages(repo)) {
     entries.push(...tree(join(repo, pkg), `${GUEST_PROJECT}/${pkg}`));
   }

@@ -20,14 +20,26 @@ export interface HostForward {
   hostPort?: number;
 }
 
+/** A guest file with its own mode (plain content is written 0644). */
+export interface GuestFile {
+  data: string | Buffer;
+  mode: number;
+}
+
 export interface VmOptions {
   initramfs: Initramfs;
   /** Shell script run by /init after the network is up (busybox sh). */
   script: string;
   /** Run the script as PID 1 (`exec`) instead of as a child of /init. */
   execScript?: boolean;
+  /**
+   * A guest path the kernel runs as PID 1 instead of the harness's /init
+   * (`rdinit=`): nothing is mounted, no module loaded, no link up. Put the
+   * program in `files` with an executable mode.
+   */
+  init?: string;
   /** Extra guest files for this boot only: guest path to content. */
-  files?: Record<string, string | Buffer>;
+  files?: Record<string, string | Buffer | GuestFile>;
   hostForwards?: HostForward[];
   memoryMb?: number;
   cpus?: number;
@@ -56,7 +68,9 @@ export async function startVm(options: VmOptions): Promise<Vm> {
   const extra: CpioEntry[] = [{ kind: 'file', path: '/vm/run.sh', mode: 0o755, data: Buffer.from(options.script) }];
   if (options.execScript) extra.push({ kind: 'file', path: '/vm/exec', data: Buffer.alloc(0) });
   for (const [path, content] of Object.entries(options.files ?? {})) {
-    extra.push({ kind: 'file', path, mode: 0o644, data: Buffer.from(content) });
+    const file = typeof content === 'string' || Buffer.isBuffer(content) ? { data: content, mode: 0o644 } : content;
+    const data = typeof file.data === 'string' ? Buffer.from(file.data) : file.data;
+    extra.push({ kind: 'file', path, mode: file.mode, data });
   }
   await writeArchive(initrd, extra, 'a');
 
@@ -67,7 +81,7 @@ export async function startVm(options: VmOptions): Promise<Vm> {
     '-machine', 'q35', '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot',
     '-chardev', 'stdio,id=con,signal=off', '-serial', 'chardev:con',
     '-kernel', options.initramfs.kernel.image, '-initrd', initrd,
-    '-append', 'console=ttyS0 quiet panic=-1',
+    '-append', `console=ttyS0 quiet panic=-1${options.init ? ` rdinit=${options.init}` : ''}`,
     '-netdev', `user,id=n0,ipv6=off${hostfwd.join('')}`,
     '-device', 'virtio-net-pci,netdev=n0,romfile=',
   ];
