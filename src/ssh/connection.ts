@@ -32,6 +32,8 @@ export class Connection {
   #log: Logger;
   #forwards: RemoteForwards;
   #sessions = new Set<Session>();
+  /** Session channels not yet closed: what MaxSessions counts (sshd counts channels too). */
+  #openChannels = 0;
   #user = '';
   #closed = false;
   #sessionCount = 0;
@@ -129,8 +131,8 @@ export class Connection {
   #ready(): void {
     const client = this.#client;
     client.on('session', (accept, reject) => {
-      if (this.#sessions.size >= this.#options.limits.maxSessions) {
-        this.#log.info(`session refused: ${this.#sessions.size} sessions open, the most one connection may have`);
+      if (this.#openChannels >= this.#options.limits.maxSessions) {
+        this.#log.info(`session refused: ${this.#openChannels} sessions open, the most one connection may have`);
         reject();
         return;
       }
@@ -146,6 +148,10 @@ export class Connection {
   }
 
   #openSession(channel: ssh2.Session): void {
+    // Counted down in the parser's own turn: a client may close one channel
+    // and open the next in a single read.
+    this.#openChannels++;
+    channel.once('close', () => this.#openChannels--);
     const { peer, local } = this.#options;
     const id = `s${++this.#sessionCount}`;
     const session = new Session(channel, {

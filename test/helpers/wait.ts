@@ -29,3 +29,29 @@ export function pidsMatching(text: string): number[] {
   }
   return pids;
 }
+
+/** Pids of every process below `root` in the process tree. */
+export function descendantsOf(root: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // The command name may hold spaces and parentheses: fields follow the last ')'.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parentOf.set(Number(name), Number(fields[1]));
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  const below: number[] = [];
+  for (const pid of parentOf.keys()) {
+    for (let p = parentOf.get(pid); p !== undefined && p > 1; p = parentOf.get(p)) {
+      if (p === root) {
+        below.push(pid);
+        break;
+      }
+    }
+  }
+  return below;
+}
