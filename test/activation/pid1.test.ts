@@ -9,7 +9,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { makeTestKeys, type TestKeys } from '../helpers/keys.js';
-import { CPUD_BIN } from '../helpers/paths.js';
+import { CPUD_BIN, REPO } from '../helpers/paths.js';
 import { freePort, launch, requireCommand, sshTo, type Launched } from '../helpers/activation.js';
 
 const ORPHANS = 50;
@@ -31,6 +31,10 @@ describe('cpud as PID 1', () => {
     for (const name of ['host_key', 'authorized_keys'])
       copyFileSync(join(keys.dir, name), join(keyDir, name));
     port = await freePort();
+    // PID 1 mounts a tmpfs on /tmp when /tmp is no mount point. A checkout
+    // under /tmp (as CI's may be) would vanish: bind /tmp on itself first,
+    // in the new namespace, and exec cpud so that it stays PID 1.
+    const prelude = REPO.startsWith('/tmp/') ? 'mount --bind /tmp /tmp && ' : '';
     init = launch('unshare', [
       '--pid',
       '--fork',
@@ -38,6 +42,9 @@ describe('cpud as PID 1', () => {
       '--mount-proc',
       '--uts',
       '--kill-child',
+      'sh',
+      '-c',
+      `${prelude}exec "$0" "$@"`,
       CPUD_BIN,
       '-d',
       '-p',
