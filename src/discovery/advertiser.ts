@@ -131,8 +131,10 @@ export class Advertiser {
     }
     // A legacy resolver (dig, nslookup) asked from its own port: it wants an
     // ordinary DNS answer, unicast, with its id and question (RFC 6762 section 6.7).
-    const legacy = (r: Answer): Answer =>
-      ({ ...r, ttl: Math.min((r as { ttl?: number }).ttl ?? LEGACY_TTL, LEGACY_TTL), flush: false }) as Answer;
+    const legacy = (r: Answer): Answer => {
+      const ttl = Math.min((r as { ttl?: number }).ttl ?? LEGACY_TTL, LEGACY_TTL);
+      return { ...r, ttl, flush: false } as Answer;
+    };
     this.#mdns.respond(
       {
         id: query.id,

@@ -6,7 +6,7 @@
  * 75 minutes for the rest. Unique records carry the cache-flush bit
  * (section 10.2), so that a new TXT replaces the old one in every cache.
  */
-import type { Answer } from 'dns-packet';
+import type { Answer, SrvAnswer, StringAnswer, TxtAnswer } from 'dns-packet';
 import { encodeTxt, type TxtRecord } from './txt-record.js';
 
 export interface ServiceIdentity {
@@ -42,11 +42,11 @@ export function serviceNames(id: ServiceIdentity): ServiceNames {
 }
 
 export interface ServiceRecords {
-  ptr: Answer;
-  srv: Answer;
-  txt: Answer;
-  a: Answer;
-  enumeration: Answer;
+  ptr: StringAnswer;
+  srv: SrvAnswer;
+  txt: TxtAnswer;
+  a: StringAnswer;
+  enumeration: StringAnswer;
 }
 
 export function serviceRecords(id: ServiceIdentity, txt: TxtRecord): ServiceRecords {

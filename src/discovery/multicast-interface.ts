@@ -33,7 +33,8 @@ export function pickMulticastInterface(choice: InterfaceChoice): InterfacePick {
   if (choice.name !== undefined) {
     const infos = all[choice.name];
     if (!infos) return { reason: `interface "${choice.name}" does not exist` };
-    return usable(choice.name, infos) ?? { reason: `interface "${choice.name}" ${whyNot(choice.name, infos)}` };
+    const why = `interface "${choice.name}" ${whyNot(choice.name, infos)}`;
+    return usable(choice.name, infos) ?? { reason: why };
   }
 
   const listen = choice.listenAddress ?? '';
@@ -43,7 +44,9 @@ export function pickMulticastInterface(choice: InterfaceChoice): InterfacePick {
     );
     if (!holder) return { reason: `no interface holds the listening address ${listen}` };
     const [name, infos = []] = holder;
-    if (infos.some((i) => i.internal)) return { reason: `cpud listens on loopback only (${listen})` };
+    if (infos.some((i) => i.internal)) {
+      return { reason: `cpud listens on loopback only (${listen})` };
+    }
     return usable(name, infos) ?? { reason: `interface "${name}" ${whyNot(name, infos)}` };
   }
 
@@ -58,9 +61,8 @@ function usable(name: string, infos: NetworkInterfaceInfo[]): MulticastInterface
   const ipv4 = infos.find((i) => i.family === 'IPv4');
   const flags = interfaceFlags(name);
   if (!ipv4 || ipv4.internal) return undefined;
-  if (flags !== undefined && (!(flags & IFF_UP) || flags & IFF_LOOPBACK || !(flags & IFF_MULTICAST))) {
-    return undefined;
-  }
+  const up = flags === undefined || (flags & IFF_UP && !(flags & IFF_LOOPBACK));
+  if (!up || (flags !== undefined && !(flags & IFF_MULTICAST))) return undefined;
   return { name, address: ipv4.address };
 }
 

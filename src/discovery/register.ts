@@ -30,7 +30,8 @@ export function registerWith(
       options.log.warn(`-register ${where} failed: ${why}; cpud goes on serving`);
       resolve(false);
     };
-    const timer = setTimeout(() => fail(`no answer within ${options.timeoutMs} ms`), options.timeoutMs);
+    const late = (): void => fail(`no answer within ${options.timeoutMs} ms`);
+    const timer = setTimeout(late, options.timeoutMs);
     timer.unref();
     socket.once('error', (err) => fail(messageOf(err)));
     socket.once('connect', () => {

@@ -104,7 +104,8 @@ describe('avahi-browse sees cpud in another network namespace', () => {
         '<allow own="*"/><allow send_destination="*"/><allow receive_sender="*"/>' +
         '</policy></busconfig>',
     );
-    bus = spawn('dbus-daemon', [`--config-file=${join(dir, 'bus.conf')}`, '--nofork', '--print-address']);
+    const busArgs = [`--config-file=${join(dir, 'bus.conf')}`, '--nofork', '--print-address'];
+    bus = spawn('dbus-daemon', busArgs);
     await watch(bus)(/unix:path=/, 5000);
     writeFileSync(
       join(dir, 'avahi.conf'),
@@ -136,7 +137,8 @@ describe('avahi-browse sees cpud in another network namespace', () => {
   });
 
   it('resolves the instance with its address, port and TXT records', async () => {
-    const browse = spawn('ip', ['netns', 'exec', NS_B, 'avahi-browse', '-rpt', '_ncpu._tcp'], { env });
+    const argv = ['netns', 'exec', NS_B, 'avahi-browse', '-rpt', '_ncpu._tcp'];
+    const browse = spawn('ip', argv, { env });
     const line = await watch(browse)(new RegExp(`^=;.*;${INSTANCE};_ncpu\\._tcp;local;`), 10_000);
     await stop(browse);
     const fields = line.split(';');
@@ -150,7 +152,8 @@ describe('avahi-browse sees cpud in another network namespace', () => {
   });
 
   it('sees the service removed within two seconds of cpud stopping (goodbye)', async () => {
-    const browse = spawn('ip', ['netns', 'exec', NS_B, 'avahi-browse', '-p', '_ncpu._tcp'], { env });
+    const argv = ['netns', 'exec', NS_B, 'avahi-browse', '-p', '_ncpu._tcp'];
+    const browse = spawn('ip', argv, { env });
     const seen = watch(browse);
     await seen(new RegExp(`^\\+;.*;${INSTANCE};`), 10_000);
     const stopped = Date.now();

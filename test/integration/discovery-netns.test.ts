@@ -6,8 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
@@ -87,6 +85,7 @@ async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms: numb
   for (;;) {
     const value = await probe();
     if (ok(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
@@ -155,10 +154,16 @@ describe('DNS-SD between two network namespaces', () => {
 
   it('advertises tenants rising while a session runs and falling after', async () => {
     const args = ['-key', daemon.keys.clientKey, '-9p=false', `dnssd://?rack=3`];
-    const session = finished(inB([CPU_BIN, ...args, '/bin/sleep', '5']));
-    assert.equal(await until(tenants, (n) => n === 1, 4000), 1);
+    const session = finished(inB([CPU_BIN, ...args, '/bin/sleep', '6']));
+    const before = daemon.logs.filter((l) => /command started: .*sleep/.test(l)).length;
+    await until(
+      async () => daemon.logs.filter((l) => /command started: .*sleep/.test(l)).length,
+      (n) => n > before,
+      15_000,
+    );
+    assert.equal(await until(tenants, (n) => n === 1, 5000), 1);
     assert.equal((await session).code, 0);
-    assert.equal(await until(tenants, (n) => n === 0, 4000), 0);
+    assert.equal(await until(tenants, (n) => n === 0, 5000), 0);
   });
 
   it('fails with one clear line and status 255 when nothing matches', async () => {
@@ -166,7 +171,10 @@ describe('DNS-SD between two network namespaces', () => {
     const result = await cpuInB(['-list', 'dnssd://?rack=99&timeout=1500ms']);
     assert.equal(result.code, 255);
     assert.equal(result.stdout, '');
-    assert.match(result.stderr.trim(), /^cpu: dnssd: no cpud for "dnssd:\/\/\?rack=99&timeout=1500ms" within 1500 ms: \d+ servers? answered, none matched$/);
+    const lines = result.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, result.stderr);
+    assert.match(lines[0], /^cpu: dnssd: no cpud for "dnssd:\/\/\?rack=99&timeout=1500ms" /);
+    assert.match(lines[0], /within 1500 ms: \d+ servers? answered, none matched$/);
     assert.ok(Date.now() - started < 5000);
   });
 });
