@@ -82,7 +82,9 @@ export function renderNinepReport(input: RenderInput): string {
     const ratios = input.ratios.map((r) => {
       const a = medians.get(r.of);
       const b = medians.get(r.to);
-      return a !== undefined && b ? `${(a / b).toFixed(2)}x` : 'n/a';
+      if (a === undefined || !b) return 'n/a';
+      const paired = summarize(pairedRatios(ratesOf(input, w, r.of), ratesOf(input, w, r.to)));
+      return `${(a / b).toFixed(2)}x (paired ${paired!.median.toFixed(2)}x)`;
     });
     const goal = input.goals[w] === undefined ? '' : `>= ${input.goals[w]!.toFixed(1)}x`;
     const title = `${TITLES[w]}, ${input.amounts[w].unit}/s`;
@@ -92,12 +94,19 @@ export function renderNinepReport(input: RenderInput): string {
   return [
     ...lines,
     '',
-    'Each cell: median (25th-75th percentile) over n runs, higher is better.',
+    'Each cell: median (25th-75th percentile) over n runs, higher is better. Ratios: of the ' +
+      'medians, and (paired) the median of the ratios of runs from the same round, which ' +
+      'were minutes apart at most: on a shared machine the load drifts between rounds.',
     ...input.notes.map((n) => `- ${n}`),
     ...(failed.length > 0 ? ['', '**Failures in the guest:**'] : []),
     ...failed.map((f) => `- ${f}`),
     '',
   ].join('\n');
+}
+
+/** Run i of each target was in round i + 1, next to each other in time. */
+function pairedRatios(of: number[], to: number[]): number[] {
+  return of.slice(0, to.length).map((x, i) => x / to[i]!);
 }
 
 function cell(s: Summary | undefined): string {

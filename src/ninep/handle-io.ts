@@ -1,7 +1,10 @@
 /**
  * Opening, reading and writing: Tlopen, Tlcreate, Tread, Twrite, Tfsync.
- * Tread is the hot path: the reply frame is allocated once and the host
- * pread lands directly in it, after the 11-byte Rread header.
+ * Tread is the hot path: the host pread lands directly in the reply frame,
+ * after the 11-byte Rread header, in a buffer the connection reuses
+ * (reply-buffers.ts). Regular files are opened, read and written without
+ * the thread pool; fifos and devices, whose calls may wait, through it
+ * (host-fs.ts).
  */
 import { Errno, MessageType, QidType } from './constants.js';
 import { message } from './codec.js';
