@@ -7,6 +7,10 @@ import { after, before, describe, it } from 'node:test';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { REPO } from '../helpers/paths.js';
 
+// The client sends its working directory as PWD; one under /tmp (a CI
+// checkout may be there) does not exist in the command's private /tmp.
+const LOCAL_CWD = '/usr/share';
+
 const CPU_BIN = join(REPO, 'bin', 'cpu');
 
 interface CpuResult {
@@ -16,7 +20,11 @@ interface CpuResult {
 }
 
 function spawnCpu(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(CPU_BIN, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  return spawn(CPU_BIN, args, {
+    cwd: LOCAL_CWD,
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
 }
 
 function finished(child: ChildProcess): Promise<CpuResult> {
@@ -112,7 +120,7 @@ describe('cpu against our cpud, 9P off', () => {
     const result = await runCpu([...base, '127.0.0.1', 'sh', '-c', 'pwd; echo "$CPU_TEST_VAR"'], {
       env: { CPU_TEST_VAR: 'from the laptop' },
     });
-    assert.equal(result.stdout.toString(), `${process.cwd()}\nfrom the laptop\n`);
+    assert.equal(result.stdout.toString(), `${LOCAL_CWD}\nfrom the laptop\n`);
   });
 
   it('runs a shell when no command is given', async () => {

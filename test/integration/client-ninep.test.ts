@@ -10,6 +10,10 @@ import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { REPO } from '../helpers/paths.js';
 import { waitUntil } from '../helpers/wait.js';
 
+// The client sends its working directory as PWD; one under /tmp (a CI
+// checkout may be there) does not exist in the command's private /tmp.
+const LOCAL_CWD = '/usr/share';
+
 const CPU_BIN = join(REPO, 'bin', 'cpu');
 
 interface Running {
@@ -20,7 +24,7 @@ interface Running {
 }
 
 function startCpu(args: string[]): Running {
-  const child = spawn(CPU_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(CPU_BIN, args, { cwd: LOCAL_CWD, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (s: string) => (stdout += s));

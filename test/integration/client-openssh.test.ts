@@ -8,6 +8,10 @@ import { after, before, describe, it } from 'node:test';
 import { makeTestKeys, type TestKeys } from '../helpers/keys.js';
 import { REPO } from '../helpers/paths.js';
 
+// The client sends its working directory as PWD; one under /tmp (a CI
+// checkout may be there) does not exist in the command's private /tmp.
+const LOCAL_CWD = '/usr/share';
+
 const CPU_BIN = join(REPO, 'bin', 'cpu');
 const SSHD = '/usr/sbin/sshd';
 
@@ -18,7 +22,7 @@ interface Result {
 }
 
 function runCpu(args: string[], input = ''): Promise<Result> {
-  const child = spawn(CPU_BIN, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(CPU_BIN, args, { cwd: LOCAL_CWD, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (s: string) => (stdout += s));

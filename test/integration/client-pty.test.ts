@@ -6,6 +6,10 @@ import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { REPO } from '../helpers/paths.js';
 import { pidsMatching, waitUntil } from '../helpers/wait.js';
 
+// The client sends its working directory as PWD; one under /tmp (a CI
+// checkout may be there) does not exist in the command's private /tmp.
+const LOCAL_CWD = '/usr/share';
+
 const CPU_BIN = join(REPO, 'bin', 'cpu');
 
 /** script(1) (util-linux) gives cpu a terminal; it reports the inner shell's status with -e. */
@@ -15,6 +19,7 @@ function inScript(command: string): {
   closed: Promise<number | null>;
 } {
   const child = spawn('script', ['-qec', command, '/dev/null'], {
+    cwd: LOCAL_CWD,
     env: { ...process.env, TERM: '' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });

@@ -168,7 +168,7 @@ describe('cpud packages', () => {
     assert.doesNotMatch(scripts, /%\{?systemd_/);
     assert.match(
       scripts,
-      /postinstall scriptlet[\s\S]*ensureHostKey[\s\S]*preset cpud\.socket cpud\.service/,
+      /postinstall scriptlet[\s\S]*cpud -keygen[\s\S]*preset cpud\.socket cpud\.service/,
     );
     assert.match(scripts, /preuninstall scriptlet[\s\S]*disable --now cpud\.socket cpud\.service/);
     assert.match(scripts, /postuninstall scriptlet[\s\S]*try-restart cpud\.service/);
