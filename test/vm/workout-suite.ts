@@ -22,7 +22,7 @@ export interface WorkoutSuiteOptions {
   name: string;
 }
 
-const WORKOUT_TIMEOUT_MS = 6 * 60_000;
+const WORKOUT_TIMEOUT_MS = 9 * 60_000;
 
 export function workoutSuite(title: string, o: WorkoutSuiteOptions): void {
   describe(title, () => {
