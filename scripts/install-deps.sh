@@ -7,7 +7,7 @@ packages=(
   openbsd-inetd systemd libsystemd-dev python3 make g++
   qemu-system-x86 linux-image-amd64 busybox-static diod cpio kmod
   tmux bsdutils passwd dpkg-dev debhelper fakeroot lintian rpm rpmlint
-  avahi-utils
+  avahi-utils avahi-daemon dbus
 )
 missing=()
 for p in "${packages[@]}"; do

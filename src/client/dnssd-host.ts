@@ -27,7 +27,7 @@ export async function listDnssdHosts(
 ): Promise<number> {
   if (!isDnssdHost(flags.host)) {
     throw new CpudError(
-      'CPUD_ERR_CFG_FLAG',
+      'CPUD_ERR_MDNS_QUERY',
       `flag "-list": "${flags.host}" is not a dnssd: query such as dnssd://?arch=arm64`,
     );
   }
@@ -48,7 +48,7 @@ async function matching(uri: string, log: Logger): Promise<BrowseResult> {
       ? `${result.seen} ${result.seen === 1 ? 'server' : 'servers'} answered, none matched`
       : 'no server answered';
     throw new CpudError(
-      'CPUD_ERR_SSH_CONNECT',
+      'CPUD_ERR_MDNS_NOTFOUND',
       `dnssd: no cpud for "${uri}" within ${result.timeoutMs} ms: ${seen}`,
     );
   }

@@ -39,13 +39,13 @@ export async function browseServices(
   if (query.domain !== 'local') {
     // bonjour-service's browser asks in .local only, as multicast DNS is meant to.
     throw new CpudError(
-      'CPUD_ERR_CFG_FLAG',
+      'CPUD_ERR_MDNS_QUERY',
       `dnssd: domain "${query.domain}" cannot be browsed: multicast DNS browses "local" only`,
     );
   }
   const pick = pickMulticastInterface({});
   if ('reason' in pick) {
-    throw new CpudError('CPUD_ERR_SSH_CONNECT', `dnssd: cannot browse: ${pick.reason}`);
+    throw new CpudError('CPUD_ERR_MDNS_BROWSE', `dnssd: cannot browse: ${pick.reason}`);
   }
   const [, name, protocol] = /^_(.+)\._(tcp|udp)$/.exec(query.service) ?? [];
 
@@ -78,7 +78,7 @@ export async function browseServices(
       timers.push(tick);
     });
     if (failure) {
-      throw new CpudError('CPUD_ERR_SSH_CONNECT', `dnssd: cannot browse: ${messageOf(failure)}`, {
+      throw new CpudError('CPUD_ERR_MDNS_BROWSE', `dnssd: cannot browse: ${messageOf(failure)}`, {
         cause: failure,
       });
     }

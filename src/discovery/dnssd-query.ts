@@ -42,7 +42,7 @@ export function isDnssdHost(host: string): boolean {
   return /^dnssd:/i.test(host);
 }
 
-/** Parses a `dnssd:` URI; throws CPUD_ERR_CFG_FLAG naming the bad part. */
+/** Parses a `dnssd:` URI; throws CPUD_ERR_MDNS_QUERY naming the bad part. */
 export function parseDnssdQuery(uri: string): DnssdQuery {
   let url: URL;
   try {
@@ -113,5 +113,5 @@ function parseTimeout(value: string, uri: string): number {
 }
 
 function queryError(message: string, cause?: unknown): CpudError {
-  return new CpudError('CPUD_ERR_CFG_FLAG', message, { cause });
+  return new CpudError('CPUD_ERR_MDNS_QUERY', message, { cause });
 }

@@ -70,9 +70,21 @@ export async function runDaemon(flags: CpudFlags, log: Logger): Promise<void> {
     return discovery.close();
   };
 
-  process.once('SIGHUP', () => drain(backend, log, stopping));
-  process.once('SIGTERM', () => shutdown(backend, log, { stopping, signal: 'SIGTERM' }));
-  process.once('SIGINT', () => shutdown(backend, log, { stopping, signal: 'SIGINT' }));
+  // Handlers stay installed: a second signal while sessions report must not
+  // fall through to Node's default action and kill the daemon mid-shutdown.
+  let ending: 'drain' | 'shutdown' | undefined;
+  process.on('SIGHUP', () => {
+    if (ending) return;
+    ending = 'drain';
+    drain(backend, log, stopping);
+  });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (ending === 'shutdown') return;
+      ending = 'shutdown';
+      void shutdown(backend, log, { stopping, signal });
+    });
+  }
   if (backend.demo) {
     const first = describeAddress(servers[0]);
     const port = Number(first.slice(first.lastIndexOf(':') + 1));

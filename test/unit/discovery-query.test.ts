@@ -50,8 +50,8 @@ describe('dnssd: query parsing', () => {
     ['dnssd://?sort=,', /empty key/],
   ];
   for (const [uri, message] of bad) {
-    it(`refuses ${uri} with CPUD_ERR_CFG_FLAG`, () => {
-      assert.throws(() => parseDnssdQuery(uri), { code: 'CPUD_ERR_CFG_FLAG', message });
+    it(`refuses ${uri} with CPUD_ERR_MDNS_QUERY`, () => {
+      assert.throws(() => parseDnssdQuery(uri), { code: 'CPUD_ERR_MDNS_QUERY', message });
     });
   }
 
