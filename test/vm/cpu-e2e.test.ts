@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { makeTestKeys, type TestKeys } from '../helpers/keys.js';
 import { bootCpudGuest, GUEST_HOSTNAME, type CpudGuest } from './e2e-guest.js';
-import { cpuArgs, runCpu, shellQuote, startCpu, waitForText, type CpuTarget } from './e2e-client.js';
+import { cpuArgs, runCpu, shellQuote, startCpu, waitForText } from './e2e-client.js';
+import type { CpuTarget } from './e2e-client.js';
 import { TestTmux } from './e2e-tmux.js';
 
 const BOOT_TIMEOUT_MS = 5 * 60_000;
@@ -44,13 +45,16 @@ describe('cpu against cpud as PID 1 in a VM', () => {
     shared = mkdtempSync(join(tmpdir(), 'cpu-e2e-'));
     const hostPublic = join(keys.dir, 'host_key.pub');
     writeFileSync(hostPublic, `${keys.hostPublic}\n`);
-    guest = await bootCpudGuest(
-      { hostKey: readFileSync(keys.hostKey, 'utf8'), authorized: readFileSync(keys.authorized, 'utf8') },
-      20 * 60_000,
-    );
+    const guestKeys = {
+      hostKey: readFileSync(keys.hostKey, 'utf8'),
+      authorized: readFileSync(keys.authorized, 'utf8'),
+    };
+    guest = await bootCpudGuest(guestKeys, 20 * 60_000);
     target = { port: guest.port, key: keys.clientKey, hostPublic };
-    figures.push(`initramfs ${(guest.initramfsMs / 1000).toFixed(1)} s`,
-      `boot to cpud listening ${(guest.bootMs / 1000).toFixed(1)} s`);
+    figures.push(
+      `initramfs ${(guest.initramfsMs / 1000).toFixed(1)} s`,
+      `boot to cpud listening ${(guest.bootMs / 1000).toFixed(1)} s`,
+    );
   }, { timeout: BOOT_TIMEOUT_MS });
 
   after(async () => {
@@ -66,7 +70,9 @@ describe('cpu against cpud as PID 1 in a VM', () => {
   it('runs a command on cpud as PID 1, with its output, stderr and exit status', async (t) => {
     const result = await runCpu(target, {
       flags: NONE,
-      command: ['sh', '-c', 'tr "\\0" " " </proc/1/cmdline; echo; hostname; echo to-stderr >&2; exit 7'],
+      command: [
+        'sh', '-c', 'tr "\\0" " " </proc/1/cmdline; echo; hostname; echo to-stderr >&2; exit 7',
+      ],
       timeoutMs: STEP_MS,
     });
     figure(t, 'command with status', result.ms);
@@ -75,7 +81,9 @@ describe('cpu against cpud as PID 1 in a VM', () => {
     assert.match(pid1, /^\/usr\/bin\/node \/opt\/cpud\/bin\/cpud /);
     assert.equal(hostname, GUEST_HOSTNAME, 'PID 1 names the machine from /etc/hostname');
     assert.match(result.stderr, /to-stderr/);
-    assert.match(guest!.vm.console, /init: PID 1; mounted \/proc \/sys \/dev \/dev\/pts \/dev\/shm \/tmp \/run/);
+    // cpud's init role, not the prelude, mounted all of these.
+    const setUp = /init: PID 1; mounted \/proc \/sys \/dev \/dev\/pts \/dev\/shm \/tmp \/run\n/;
+    assert.match(guest!.vm.console, setUp);
   });
 
   it('shows the host\'s files on /tmp/cpu, both ways', async (t) => {
@@ -83,7 +91,10 @@ describe('cpu against cpud as PID 1 in a VM', () => {
     const guestDir = `/tmp/cpu${shared}`;
     const result = await runCpu(target, {
       flags: NONE,
-      command: ['sh', '-c', `cat ${guestDir}/from-host.txt && echo written in the VM > ${guestDir}/from-vm.txt`],
+      command: [
+        'sh', '-c',
+        `cat ${guestDir}/from-host.txt && echo written in the VM > ${guestDir}/from-vm.txt`,
+      ],
       timeoutMs: STEP_MS,
     });
     figure(t, '/tmp/cpu both ways', result.ms);
@@ -93,12 +104,15 @@ describe('cpu against cpud as PID 1 in a VM', () => {
   });
 
   it('runs a program that exists only on the host, under the default namespace', async (t) => {
-    writeFileSync(hostOnly, '#!/bin/sh\necho "host-only program on $(cat /proc/sys/kernel/hostname)"\n', {
-      mode: 0o755,
-    });
+    const program = '#!/bin/sh\necho "host-only program on $(cat /proc/sys/kernel/hostname)"\n';
+    writeFileSync(hostOnly, program, { mode: 0o755 });
     const name = hostOnly.slice(hostOnly.lastIndexOf('/') + 1);
+    // Found through PATH in the host's /usr bound over the guest's; the
+    // guest's own tree (/tmp/local) must not have it.
     const result = await runCpu(target, {
-      command: ['sh', '-c', `${name}; test -e /tmp/local${hostOnly} && echo in-guest || echo not-in-guest`],
+      command: [
+        'sh', '-c', `${name}; test -e /tmp/local${hostOnly} && echo in-guest || echo not-in-guest`,
+      ],
       timeoutMs: DEFAULT_NAMESPACE_MS,
     });
     figure(t, 'host-only program, default namespace', result.ms);
@@ -110,8 +124,11 @@ describe('cpu against cpud as PID 1 in a VM', () => {
   it('gives an interactive shell a terminal that follows the window size', async (t) => {
     const started = Date.now();
     const command = cpuArgs(target, NONE).map(shellQuote).join(' ');
-    tmux.start('shell', { columns: 100, rows: 30 }, `${shellQuote(process.execPath)} ${command}; ` +
-      'echo "cpu-status=$?"; sleep 600');
+    tmux.start(
+      'shell',
+      { columns: 100, rows: 30 },
+      `${shellQuote(process.execPath)} ${command}; echo "cpu-status=$?"; sleep 600`,
+    );
     const screen = (): string => tmux.screen('shell');
     // Typed until a shell answers: keys sent before the session is up are lost.
     const deadline = Date.now() + STEP_MS;
@@ -123,8 +140,13 @@ describe('cpu against cpud as PID 1 in a VM', () => {
     tmux.type('shell', 'stty size');
     await waitForText(screen, /^30 100\s*$/m, 30_000);
     tmux.resize('shell', { columns: 120, rows: 40 });
-    tmux.type('shell', 'stty size');
-    await waitForText(screen, /^40 120\s*$/m, 30_000);
+    // The window change travels apart from the keys: ask again until it lands.
+    const resized = Date.now() + 30_000;
+    while (!/^40 120\s*$/m.test(screen())) {
+      assert.ok(Date.now() < resized, `the new size did not reach the VM:\n${screen()}`);
+      tmux.type('shell', 'stty size');
+      await waitForText(screen, /^40 120\s*$/m, 5000).catch(() => undefined);
+    }
     tmux.type('shell', 'exit 3');
     await waitForText(screen, /cpu-status=3/, 30_000);
     figure(t, 'interactive shell with a resize', Date.now() - started);
@@ -155,7 +177,10 @@ describe('cpu against cpud as PID 1 in a VM', () => {
 
   it('leaves no process in the VM when the client is killed', async (t) => {
     const started = Date.now();
-    const doomed = startCpu(target, { flags: NONE, command: ['sh', '-c', 'echo doomed-ready; exec sleep 4243'] });
+    const doomed = startCpu(target, {
+      flags: NONE,
+      command: ['sh', '-c', 'echo doomed-ready; exec sleep 4243'],
+    });
     await waitForText(doomed.stdout, /doomed-ready/, STEP_MS);
     doomed.child.kill('SIGKILL');
     await doomed.done;
@@ -163,7 +188,11 @@ describe('cpu against cpud as PID 1 in a VM', () => {
     let left = '';
     const deadline = Date.now() + STEP_MS;
     for (;;) {
-      const ps = await runCpu(target, { flags: NONE, command: ['ps', '-o', 'pid,args'], timeoutMs: STEP_MS });
+      const ps = await runCpu(target, {
+        flags: NONE,
+        command: ['ps', '-o', 'pid,args'],
+        timeoutMs: STEP_MS,
+      });
       assert.equal(ps.status, 0, ps.stderr);
       const lines = ps.stdout.split('\n');
       // The listing's own helper is the one `-remote` allowed.
@@ -172,6 +201,6 @@ describe('cpu against cpud as PID 1 in a VM', () => {
       assert.ok(Date.now() < deadline, `still running in the VM:\n${left}`);
     }
     figure(t, 'killed client cleaned up', Date.now() - started);
-    assert.match(guest!.vm.console, /command ended: signal SIG(HUP|KILL)/, 'the daemon hung up the command');
+    assert.match(guest!.vm.console, /command ended: signal SIG(HUP|KILL)/, 'cpud ended it');
   });
 });

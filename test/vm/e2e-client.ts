@@ -55,7 +55,10 @@ export function cpuArgs(target: CpuTarget, flags: string[] = []): string[] {
   ];
 }
 
-export function startCpu(target: CpuTarget, o: { flags?: string[]; command: string[] }): CpuProcess {
+export function startCpu(
+  target: CpuTarget,
+  o: { flags?: string[]; command: string[] },
+): CpuProcess {
   const started = Date.now();
   // cwd /: the command starts in the client's folder, which must exist in the guest.
   const child = spawn(process.execPath, [...cpuArgs(target, o.flags), ...o.command], {

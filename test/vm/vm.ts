@@ -68,12 +68,12 @@ export async function startVm(options: VmOptions): Promise<Vm> {
   const extra: CpioEntry[] = [{ kind: 'file', path: '/vm/run.sh', mode: 0o755, data: Buffer.from(options.script) }];
   if (options.execScript) extra.push({ kind: 'file', path: '/vm/exec', data: Buffer.alloc(0) });
   for (const [path, content] of Object.entries(options.files ?? {})) {
-    const file = typeof content === 'string' || Buffer.isBuffer(content) ? { data: content, mode: 0o644 } : content;
-    const data = typeof file.data === 'string' ? Buffer.from(file.data) : file.data;
-    extra.push({ kind: 'file', path, mode: file.mode, data });
+    const { data, mode } = asGuestFile(content);
+    extra.push({ kind: 'file', path, mode, data: typeof data === 'string' ? Buffer.from(data) : data });
   }
   await writeArchive(initrd, extra, 'a');
 
+  const rdinit = options.init ? ` rdinit=${options.init}` : '';
   const hostfwd = forwards.map((f) => `,hostfwd=tcp:127.0.0.1:${f.hostPort}-:${f.guestPort}`);
   const args = [
     '-accel', 'tcg', '-cpu', 'max',
@@ -81,12 +81,17 @@ export async function startVm(options: VmOptions): Promise<Vm> {
     '-machine', 'q35', '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot',
     '-chardev', 'stdio,id=con,signal=off', '-serial', 'chardev:con',
     '-kernel', options.initramfs.kernel.image, '-initrd', initrd,
-    '-append', `console=ttyS0 quiet panic=-1${options.init ? ` rdinit=${options.init}` : ''}`,
+    '-append', `console=ttyS0 quiet panic=-1${rdinit}`,
     '-netdev', `user,id=n0,ipv6=off${hostfwd.join('')}`,
     '-device', 'virtio-net-pci,netdev=n0,romfile=',
   ];
   const child = spawn('qemu-system-x86_64', args, { stdio: ['pipe', 'pipe', 'pipe'] });
   return new Vm(child, { work, forwards, name: options.name ?? 'vm', timeoutMs: options.timeoutMs });
+}
+
+function asGuestFile(content: string | Buffer | GuestFile): GuestFile {
+  if (typeof content === 'string' || Buffer.isBuffer(content)) return { data: content, mode: 0o644 };
+  return content;
 }
 
 /** A running guest. Every method is safe after the guest has gone. */
