@@ -8,11 +8,11 @@
 import { mkdirSync } from 'node:fs';
 import { CpudError } from '../errors.js';
 import type { RemoteConfig } from '../session/remote-config.js';
-import { parseFstab } from './fstab.js';
+import { applyFstab, type Report } from './apply-fstab.js';
 import { mountNinep } from './mount-9p.js';
 import { runMount } from './run-mount.js';
 
-export type Report = (line: string) => void;
+export type { Report };
 
 const SUBDIRS = ['/tmp/cpu', '/tmp/local', '/tmp/merge', '/tmp/root'];
 
@@ -31,15 +31,4 @@ export async function buildNamespace(config: RemoteConfig, report: Report): Prom
 
   if (config.fstab) await applyFstab(config.fstab, report);
   return undefined;
-}
-
-async function applyFstab(text: string, report: Report): Promise<void> {
-  for (const entry of parseFstab(text)) {
-    const options = entry.options.filter((o) => o !== 'defaults');
-    const args = ['-t', entry.type, ...(options.length ? ['-o', options.join(',')] : []), entry.what, entry.where];
-    const result = await runMount(args);
-    if (!result.ok) {
-      report(`cpud: CPU_FSTAB line ${entry.line} (${entry.what} on ${entry.where}): ${result.message}`);
-    }
-  }
 }

@@ -11,6 +11,8 @@ export interface MountResult {
   ok: boolean;
   /** mount(8)'s own words on failure, one line. */
   message: string;
+  /** Each failure mount(8) reported (mount --all reports one per line). */
+  lines: string[];
 }
 
 export function runMount(args: string[], stdio: StdioOptions = ['ignore', 'ignore', 'pipe']): Promise<MountResult> {
@@ -18,9 +20,14 @@ export function runMount(args: string[], stdio: StdioOptions = ['ignore', 'ignor
     const child = spawn(mountPath(), args, { stdio, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } });
     let stderr = '';
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', (err) => resolve({ ok: false, message: `cannot run mount: ${err.message}` }));
+    child.on('error', (err) => {
+      const message = `cannot run mount: ${err.message}`;
+      resolve({ ok: false, message, lines: [message] });
+    });
     child.on('close', (code) => {
-      resolve({ ok: code === 0, message: reasonOf(stderr) || `mount exited with status ${code}` });
+      const lines = reasons(stderr);
+      const message = lines.join(' ') || `mount exited with status ${code}`;
+      resolve({ ok: code === 0, message, lines: lines.length ? lines : [message] });
     });
   });
 }
@@ -29,11 +36,10 @@ function mountPath(): string {
   return ['/usr/bin/mount', '/bin/mount'].find((p) => existsSync(p)) ?? '/bin/mount';
 }
 
-// util-linux adds a hint line about dmesg to every failure: keep the reason.
-function reasonOf(stderr: string): string {
+// util-linux adds a hint line about dmesg to every failure: keep the reasons.
+function reasons(stderr: string): string[] {
   return stderr
     .split('\n')
     .map((line) => line.trim().replace(/^mount: /, ''))
-    .filter((line) => line !== '' && !line.startsWith('dmesg(1)'))
-    .join(' ');
+    .filter((line) => line !== '' && !line.startsWith('dmesg(1)'));
 }

@@ -62,6 +62,7 @@ describe('per-command private namespace (as root)', () => {
       `${src} /mnt none defaults,bind 0 0`,
       '/nonexistent-src /opt none bind 0 0',
       'tmpfs /srv tmpfs size=1m 0 0',
+      'tmpfs /no/such/mountpoint tmpfs size=1m 0 0',
     ].join('\n');
     const result = await run(daemon, 'cat /mnt/f; grep " /srv " /proc/self/mounts | cut -d" " -f3', {
       CPU_FSTAB: fstab,
@@ -69,6 +70,7 @@ describe('per-command private namespace (as root)', () => {
     rmSync(src, { recursive: true });
     assert.equal(result.stdout, 'bound\ntmpfs\n');
     assert.match(result.stderr, /CPU_FSTAB line 3 \(\/nonexistent-src on \/opt\): .*(No such file|does not exist)/i);
+    assert.match(result.stderr, /CPU_FSTAB line 5 \(tmpfs on \/no\/such\/mountpoint\): .*does not exist/i);
     assert.equal(result.code, 0);
   });
 
