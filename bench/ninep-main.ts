@@ -1,6 +1,7 @@
 /**
- * `node dist/bench/ninep-main.js [--quick] [--profile] [--rounds N]`:
- * prints the 9P throughput section (ninep-bench.ts) as Markdown.
+ * `node dist/bench/ninep-main.js [--quick] [--profile] [--rounds N] [--baseline DIR]`:
+ * prints the 9P throughput section (ninep-bench.ts) as Markdown. DIR is
+ * another build of the project (e.g. `git archive` of an older commit, built).
  */
 import { runNinepBench } from './ninep-bench.js';
 
@@ -11,7 +12,10 @@ if (rounds !== undefined && !(rounds >= 1)) {
   process.stderr.write('--rounds needs a number of at least 1\n');
   process.exit(2);
 }
+const baselineAt = args.indexOf('--baseline');
+const baseline = baselineAt >= 0 ? args[baselineAt + 1] : undefined;
 const section = await runNinepBench({
+  baseline,
   quick: args.includes('--quick'),
   profile: args.includes('--profile'),
   rounds,
