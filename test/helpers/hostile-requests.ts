@@ -86,7 +86,7 @@ export function channelRequest(
 }
 
 /** A global request (RFC 4254 4); resolves true on success, false on failure. */
-export function globalRequest(client: ssh2.Client, name: string, data = Buffer.alloc(0)): Promise<boolean> {
+export function globalRequest(client: ssh2.Client, name: string, data: Buffer = Buffer.alloc(0)): Promise<boolean> {
   const reply = new Promise<boolean>((resolve) => {
     internals(client)._callbacks.push((failed) => resolve(!failed));
   });
@@ -95,7 +95,7 @@ export function globalRequest(client: ssh2.Client, name: string, data = Buffer.a
 }
 
 /** Opens a channel of any type; resolves with the open failure's message, or 'opened'. */
-export function openChannel(client: ssh2.Client, type: string, extra = Buffer.alloc(0)): Promise<string> {
+export function openChannel(client: ssh2.Client, type: string, extra: Buffer = Buffer.alloc(0)): Promise<string> {
   return new Promise((resolve) => {
     const local = internals(client)._chanMgr.add((err: Error | undefined, channel?: ssh2.Channel) => {
       if (err) return resolve(err.message);

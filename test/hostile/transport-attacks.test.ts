@@ -41,19 +41,19 @@ describe('transport attacks', () => {
     console.log(`  baseline ${describeHoldings(baseline)}\n  after    ${describeHoldings(end)}`);
   });
 
-  it('closes a connection that sends garbage after its version line', async () => {
+  it('closes a connection that sends garbage after its version line', { timeout: 60_000 }, async () => {
     await sendAndExpectClose(arena, [Buffer.from(CLIENT_VERSION), randomBytes(64 * 1024)]);
     await arena.assertServing();
   });
 
-  it('closes a connection that sends garbage instead of a version line', async () => {
+  it('closes a connection that sends garbage instead of a version line', { timeout: 60_000 }, async () => {
     await sendAndExpectClose(arena, [randomBytes(300 * 1024)]);
     const lines = Buffer.from('not ssh\r\n'.repeat(5000));
     await sendAndExpectClose(arena, [lines]);
     await arena.assertServing();
   });
 
-  it('closes connections whose packets are truncated, then stall or half-close', async () => {
+  it('closes connections whose packets are truncated, then stall or half-close', { timeout: 60_000 }, async () => {
     const kexinit = sshPacket(kexinitPayload());
     const cut = kexinit.subarray(0, kexinit.length >> 1);
     await sendAndExpectClose(arena, [Buffer.from(CLIENT_VERSION), cut]);
@@ -65,7 +65,7 @@ describe('transport attacks', () => {
     await arena.assertServing();
   });
 
-  it('closes connections that announce oversized or impossible packets', async () => {
+  it('closes connections that announce oversized or impossible packets', { timeout: 60_000 }, async () => {
     for (const length of [0x7fffffff, 0xffffffff, 35_001, 1_000_000, 0, 1, 5]) {
       const head = Buffer.alloc(6);
       head.writeUInt32BE(length, 0);
@@ -80,7 +80,7 @@ describe('transport attacks', () => {
     await arena.assertServing();
   });
 
-  it('survives clients killed in the middle of the key exchange', async () => {
+  it('survives clients killed in the middle of the key exchange', { timeout: 60_000 }, async () => {
     for (let i = 0; i < 20; i++) {
       const socket = await openRaw(arena.daemon.port);
       socket.write(CLIENT_VERSION);
@@ -98,7 +98,7 @@ describe('transport attacks', () => {
     await arena.assertServing();
   });
 
-  it('closes connections that never log in, within -loginGraceTime', async () => {
+  it('closes connections that never log in, within -loginGraceTime', { timeout: 60_000 }, async () => {
     const sockets = await Promise.all(Array.from({ length: 60 }, () => openRaw(arena.daemon.port)));
     const started = Date.now();
     const outcomes = await Promise.all(sockets.map((s) => untilClosed(s, CLOSED_WITHIN_MS)));
@@ -109,7 +109,7 @@ describe('transport attacks', () => {
     await arena.assertServing();
   });
 
-  it('keeps serving through 300 connections opened within one second', async () => {
+  it('keeps serving through 300 connections opened within one second', { timeout: 60_000 }, async () => {
     const opened = await Promise.allSettled(
       Array.from({ length: 300 }, async (_, i) => {
         await sleep((i * 1000) / 300);
@@ -128,7 +128,7 @@ describe('transport attacks', () => {
     await arena.assertServing();
   });
 
-  it('closes connections that offer only keys it does not know', async () => {
+  it('closes connections that offer only keys it does not know', { timeout: 60_000 }, async () => {
     const tries = Array.from({ length: 10 }, () => loginWith(arena.daemon.port, arena.daemon.keys.strangerKey));
     for (const outcome of await Promise.all(tries)) assert.notEqual(outcome, 'ready');
     await arena.assertServing();
