@@ -5,14 +5,17 @@
  * diod, alternated. Figures are round trips a second for the stat pattern
  * (Twalk + Tgetattr + Tclunk per file) and MB/s for 64 KiB Treads.
  * Usage: node dist/bench/ninep-loop.js [rounds] [--profile]
+ * The client is Node too, and often the bottleneck: this tells a change's
+ * direction and the server's CPU per request, not the kernel client's view.
  */
 import { connect, type Socket } from 'node:net';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadavg } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { NinepClient } from '../test/helpers/ninep-client.js';
-import { startDiod } from '../test/vm/ninep-servers.js';
+import { formatProfile, summarizeProfile } from './cpuprofile.js';
+import { cpuSeconds, startDiodProcess, startNinepProcess } from './ninep-cpu.js';
 import { makeBenchTree } from './ninep-tree.js';
-import { freePort, startServerProcess } from './server-process.js';
 import { REPO } from './servers.js';
 import { summarize } from './stats.js';
 
@@ -55,11 +58,10 @@ async function readLoop(c: NinepClient, bytes: number): Promise<number> {
 const args = process.argv.slice(2);
 const rounds = Number(args.find((a) => /^\d+$/.test(a)) ?? 5);
 const tree = makeBenchTree({ bigMiB: 64, manyCount: 3000, fanout: 1, depth: 0, filesPerDir: 1 });
-const port = await freePort();
-const nodeArgs = args.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir=/tmp/nb/prof'] : [];
-const ours = await startServerProcess(process.execPath, [...nodeArgs,
-  join(REPO, 'dist', 'bench', 'ninep-server-process.js'), tree.root, String(port)], { port });
-const diod = await startDiod(tree.root);
+const profileDir = args.includes('--profile') ? mkdtempSync(join(tmpdir(), 'cpud-ninep-')) : '';
+const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+const ours = await startNinepProcess(REPO, tree.root, nodeArgs);
+const diod = await startDiodProcess(tree.root);
 const targets = [
   { name: 'ours', ...(await client(ours.port, '')) },
   { name: 'diod', ...(await client(diod.port, tree.root)) },
@@ -83,6 +85,14 @@ for (const t of targets) {
 }
 process.stdout.write(`load average at start ${load}, at end ${loadavg()[0]!.toFixed(1)}\n`);
 for (const t of targets) t.s.destroy();
+process.stdout.write(`server CPU: ours ${cpuSeconds(ours.pid).toFixed(1)} s, ` +
+  `diod ${cpuSeconds(diod.pid).toFixed(1)} s\n`);
 await ours.stop();
 await diod.stop();
 tree.remove();
+if (profileDir) {
+  const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+  const summary = file ? summarizeProfile(join(profileDir, file), 30) : undefined;
+  if (summary) process.stdout.write(formatProfile('serveNinep', summary));
+  rmSync(profileDir, { recursive: true, force: true });
+}
