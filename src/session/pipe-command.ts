@@ -28,6 +28,18 @@ export function startPipeCommand(
   channel.pipe(child.stdin);
   child.stdout.pipe(channel, { end: false });
   child.stderr.pipe(channel.stderr, { end: false });
+  // A client that vanishes while output waits on its SSH window ends the
+  // channel under the pipes: the next write would be a write after end,
+  // whose 'error' nobody else handles. The session hangs the command up;
+  // until it is gone, its output is read and dropped.
+  channel.on('error', () => {});
+  channel.stderr.on('error', () => {});
+  channel.once('close', () => {
+    child.stdout.unpipe(channel);
+    child.stderr.unpipe(channel.stderr);
+    child.stdout.resume();
+    child.stderr.resume();
+  });
 
   const finished = new Promise<CommandExit>((resolve) => {
     child.once('error', (err) => {

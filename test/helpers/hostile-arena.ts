@@ -53,7 +53,8 @@ export async function openArena(options: DaemonOptions = {}): Promise<Arena> {
         await sleep(300);
       }
     }
-    throw new Error(`the daemon no longer serves: ${String(lastError)}`);
+    const logs = daemon.logs.slice(-15).join("\n");
+    throw new Error(`the daemon no longer serves: ${String(lastError)}\n${logs}`);
   };
 
   const finish = async (): Promise<{ baseline: Holdings; after: Holdings; runs: number }> => {
