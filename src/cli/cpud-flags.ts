@@ -167,7 +167,9 @@ export function parseCpudFlags(argv: readonly string[]): CpudFlags {
     keyFile: values.key as string | undefined,
     network: network as CpudFlags['network'],
     port,
-    address: values.addr as string | undefined,
+    // -demo is for trying cpud out: loopback only (and so never advertised)
+    // unless -addr says otherwise.
+    address: (values.addr as string | undefined) ?? (values.demo === true ? '127.0.0.1' : undefined),
     demo: values.demo === true,
     keygen: values.keygen === true,
     stateDir: values.state as string | undefined,

@@ -47,8 +47,11 @@ export async function main(argv: string[]): Promise<void> {
     const { runDaemon } = await import('../roles/daemon.js');
     await runDaemon(flags, log);
   } catch (err) {
+    // The code lets scripts and docs/errors.md find what to do about it.
     const message =
-      err instanceof CpudError ? err.message : `unexpected failure: ${messageOf(err)}`;
+      err instanceof CpudError
+        ? `${err.message} [${err.code}]`
+        : `unexpected failure: ${messageOf(err)}`;
     log.error(message);
     if (process.pid !== 1) process.exit(1);
   }

@@ -11,7 +11,7 @@ import type { CpudFlags } from '../cli/cpud-flags.js';
 import { DaemonDiscovery } from '../discovery/daemon-discovery.js';
 import type { Logger } from '../log/logger.js';
 import { SshService } from '../ssh/ssh-service.js';
-import { demoSshCommand, type DemoKeys } from './demo-keys.js';
+import { demoHost, demoSshCommand, type DemoKeys } from './demo-keys.js';
 import { describeAddress, listen, listenOnFds } from './listen.js';
 import { Notifier } from './notifier.js';
 import { prepareService } from './service-config.js';
@@ -86,9 +86,12 @@ export async function runDaemon(flags: CpudFlags, log: Logger): Promise<void> {
     });
   }
   if (backend.demo) {
-    const first = describeAddress(servers[0]);
-    const port = Number(first.slice(first.lastIndexOf(':') + 1));
-    process.stdout.write(`Connect with:\n  ${demoSshCommand(backend.demo, port)}\n`);
+    const bound = servers[0].address();
+    const text =
+      bound && typeof bound === 'object'
+        ? `Connect with:\n  ${demoSshCommand(backend.demo, { host: demoHost(bound.address), port: bound.port })}\n`
+        : 'Connect with an SSH client through the unix socket (for example ssh -o ProxyCommand=...).\n';
+    process.stdout.write(text);
   }
 }
 

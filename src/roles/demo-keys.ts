@@ -3,7 +3,8 @@
  * folder, so that a first-time user can connect with one ssh command and
  * still verify the host key.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { makeFolder } from '../util/make-folder.js';
 import { join } from 'node:path';
 import { generateEd25519 } from '../ssh/generate-key.js';
 import type { HostKey } from '../ssh/host-key.js';
@@ -15,7 +16,7 @@ export interface DemoKeys {
 }
 
 export function ensureDemoKeys(stateDir: string, hostKey: HostKey): DemoKeys {
-  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  makeFolder(stateDir, 0o700);
   const privateKeyFile = join(stateDir, 'demo_client_key');
   const publicKeyFile = `${privateKeyFile}.pub`;
   if (!existsSync(privateKeyFile) || !existsSync(publicKeyFile)) {
@@ -30,9 +31,15 @@ export function ensureDemoKeys(stateDir: string, hostKey: HostKey): DemoKeys {
 }
 
 /** The exact ssh command that reaches the demo daemon. */
-export function demoSshCommand(keys: DemoKeys, port: number): string {
+export function demoSshCommand(keys: DemoKeys, where: { host: string; port: number }): string {
   return (
     `ssh -i ${keys.privateKeyFile} -o UserKnownHostsFile=${keys.knownHostsFile} ` +
-    `-o IdentitiesOnly=yes -p ${port} localhost`
+    `-o IdentitiesOnly=yes -p ${where.port} ${where.host}`
   );
+}
+
+/** The host ssh should dial for a daemon bound to `address` (every address: localhost). */
+export function demoHost(address: string | undefined): string {
+  if (!address || address === '0.0.0.0' || address === '::') return 'localhost';
+  return address;
 }

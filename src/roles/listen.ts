@@ -1,9 +1,10 @@
 /**
  * Binding the daemon's listener for -network and -p. A stale unix socket
- * left by a crashed daemon is replaced; a live one is not.
+ * left by a crashed daemon is replaced; a live one is not, and a path that
+ * holds anything but a socket is never touched.
  */
-import { connect, createServer, type Server, type Socket } from 'node:net';
-import { unlinkSync } from 'node:fs';
+import { connect, createServer, isIP, type Server, type Socket } from 'node:net';
+import { lstatSync, unlinkSync } from 'node:fs';
 import { CpudError, messageOf, systemCodeOf } from '../errors.js';
 
 export interface ListenSpec {
@@ -22,6 +23,7 @@ export async function listen(
   onSocket: (socket: Socket) => void,
   options: ListenOptions = {},
 ): Promise<Server> {
+  checkSpec(spec);
   const server = createServer({ pauseOnConnect: options.pauseOnConnect ?? false }, onSocket);
   try {
     await bind(server, spec);
@@ -29,6 +31,7 @@ export async function listen(
     if (
       spec.network === 'unix' &&
       systemCodeOf(err) === 'EADDRINUSE' &&
+      isSocketFile(spec.port) &&
       !(await isLive(spec.port))
     ) {
       unlinkSync(spec.port);
@@ -101,6 +104,34 @@ function bind(server: Server, spec: ListenSpec): Promise<void> {
   });
 }
 
+// Refuses what the kernel would accept but the operator did not mean.
+function checkSpec(spec: ListenSpec): void {
+  const fail = (why: string): CpudError =>
+    new CpudError('CPUD_ERR_CFG_LISTEN', `cannot listen on ${describeSpec(spec)}: ${why}`);
+  if (spec.network === 'unix') {
+    if (spec.port === '') throw fail('the socket path (-p) is empty');
+    let kind: 'none' | 'socket' | 'other' = 'none';
+    try {
+      kind = lstatSync(spec.port).isSocket() ? 'socket' : 'other';
+    } catch {
+      // Nothing there: the usual case.
+    }
+    if (kind === 'other') throw fail('the path exists and is not a socket (cpud never replaces it)');
+    return;
+  }
+  const family = spec.address ? isIP(spec.address) : 0;
+  if (spec.network === 'tcp4' && family === 6) throw fail('-network tcp4 with an IPv6 -addr');
+  if (spec.network === 'tcp6' && family === 4) throw fail('-network tcp6 with an IPv4 -addr');
+}
+
+function isSocketFile(path: string): boolean {
+  try {
+    return lstatSync(path).isSocket();
+  } catch {
+    return false;
+  }
+}
+
 function isLive(path: string): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = connect({ path });
@@ -125,6 +156,11 @@ function reason(err: unknown): string {
       return 'permission denied (ports below 1024 need root)';
     case 'EADDRNOTAVAIL':
       return 'no such address on this host';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'no such host name (give -addr an address or a name this host resolves)';
+    case 'EISDIR':
+      return 'the path is a folder';
     default:
       return messageOf(err);
   }

@@ -3,14 +3,15 @@
  * file, where hand-over files go, and whether commands get a namespace.
  * A problem here stops the start with a message naming the file or flag.
  */
-import { mkdirSync } from 'node:fs';
 import type { CpudFlags } from '../cli/cpud-flags.js';
 import { defaultHostKeyPath, defaultKeyFile, defaultRuntimeDir, defaultStateDir } from '../cli/defaults.js';
+import { CpudError, messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { readAuthorizedKeys } from '../ssh/authorized-keys.js';
 import { ensureHostKey, loadHostKey, type HostKey } from '../ssh/host-key.js';
 import type { SessionDefaults } from '../ssh/connection.js';
 import { findUnshare } from '../session/helper-command.js';
+import { makeFolder } from '../util/make-folder.js';
 import { ensureDemoKeys, type DemoKeys } from './demo-keys.js';
 
 export interface ServiceConfig {
@@ -34,14 +35,22 @@ export function prepareService(flags: CpudFlags, log: Logger): ServiceConfig {
   let keyFile = flags.keyFile ?? defaultKeyFile();
   let demo: DemoKeys | undefined;
   if (flags.demo && !flags.keyFile) {
-    demo = ensureDemoKeys(stateDir, hostKey);
+    try {
+      demo = ensureDemoKeys(stateDir, hostKey);
+    } catch (err) {
+      throw new CpudError('CPUD_ERR_CFG_KEYFILE', `demo keys in "${stateDir}": ${messageOf(err)}`, { cause: err });
+    }
     keyFile = demo.publicKeyFile;
   }
   const { badLines } = readAuthorizedKeys(keyFile);
   if (badLines.length) log.warn(`key file "${keyFile}": lines ${badLines.join(', ')} hold no usable key`);
 
   const runtimeDir = defaultRuntimeDir();
-  mkdirSync(runtimeDir, { recursive: true, mode: 0o700 });
+  try {
+    makeFolder(runtimeDir, 0o700);
+  } catch (err) {
+    throw new CpudError('CPUD_ERR_CFG_LISTEN', `runtime folder: ${messageOf(err)}`, { cause: err });
+  }
   const unshare = process.getuid?.() === 0 ? findUnshare() : undefined;
   if (!unshare) {
     const why = process.getuid?.() === 0 ? 'unshare(1) was not found' : 'cpud is not running as root';

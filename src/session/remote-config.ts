@@ -6,8 +6,9 @@
  * /proc/<pid>/environ or cmdline. Imported by the helper: node:fs only.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeFolder } from '../util/make-folder.js';
 
 export interface RemoteConfig {
   /** The command's words; empty means the user's login shell. */
@@ -33,7 +34,8 @@ export interface RemoteConfig {
 }
 
 export function writeRemoteConfig(runtimeDir: string, config: RemoteConfig): string {
-  mkdirSync(runtimeDir, { recursive: true, mode: 0o700 });
+  // The daemon made it at start; systemd may have removed it since.
+  makeFolder(runtimeDir, 0o700);
   const path = join(runtimeDir, `remote-${randomBytes(8).toString('hex')}.json`);
   writeFileSync(path, JSON.stringify(config), { mode: 0o600, flag: 'wx' });
   return path;

@@ -13,6 +13,8 @@ export interface AuthorizedKeys {
   keys: ParsedKey[];
   /** 1-based numbers of lines that held no usable key. */
   badLines: number[];
+  /** The file was a private key that needs a passphrase. */
+  encrypted?: boolean;
 }
 
 const KEY_TYPE = /^(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-\S+)$/;
@@ -42,7 +44,9 @@ function parseAuthorizedKeys(path: string): AuthorizedKeys {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    const why = systemCodeOf(err) === 'ENOENT' ? 'no such file' : messageOf(err);
+    const code = systemCodeOf(err);
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : messageOf(err);
     throw new CpudError(
       'CPUD_ERR_CFG_KEYFILE',
       `cannot read key file "${path}": ${why}; put the clients' public keys there or pass -key`,
@@ -51,6 +55,12 @@ function parseAuthorizedKeys(path: string): AuthorizedKeys {
   }
 
   const result = text.includes('PRIVATE KEY') ? fromPrivateKey(text) : fromLines(text);
+  if (result.keys.length === 0 && result.encrypted) {
+    throw new CpudError(
+      'CPUD_ERR_CFG_KEYFILE',
+      `key file "${path}" is an encrypted private key: give its public half (the .pub file) instead`,
+    );
+  }
   if (result.keys.length === 0) {
     throw new CpudError(
       'CPUD_ERR_CFG_KEYFILE',
@@ -70,7 +80,10 @@ export function findAuthorizedKey(keys: readonly ParsedKey[], blob: Buffer): Par
 function fromPrivateKey(text: string): AuthorizedKeys {
   const parsed = ssh2.utils.parseKey(text);
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
-  if (!key || key instanceof Error) return { keys: [], badLines: [1] };
+  if (!key || key instanceof Error) {
+    const encrypted = key instanceof Error && /encrypt|passphrase/i.test(key.message);
+    return { keys: [], badLines: [1], encrypted };
+  }
   return { keys: [key], badLines: [] };
 }
 

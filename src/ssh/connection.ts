@@ -48,9 +48,6 @@ export class Connection {
       max: options.limits.maxForwards,
       anyHost: options.limits.forwardAnyHost,
     });
-    const { peer } = options;
-    this.#log.info(`connection from ${peer.address} port ${peer.port}`);
-
     client.on('authentication', (ctx) => this.#authenticate(ctx));
     client.on('ready', () => this.#ready());
     client.on('error', (err) => this.#log.debug(`connection error: ${err.message}`));

@@ -2,7 +2,8 @@
  * The server's identity. A key that other users can read is refused, as
  * sshd refuses it: anyone who reads it can impersonate this host.
  */
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { makeFolder } from '../util/make-folder.js';
 import { dirname } from 'node:path';
 import ssh2 from 'ssh2';
 import { CpudError, messageOf, systemCodeOf } from '../errors.js';
@@ -32,8 +33,10 @@ export function loadHostKey(path: string): HostKey {
     const code = systemCodeOf(err);
     if (code === 'ENOENT') throw fail('no such file', err);
     if (code === 'EACCES') throw fail('permission denied', err);
+    if (code === 'EISDIR') throw fail('it is a folder, expected a key file', err);
     throw fail(messageOf(err), err);
   }
+  if (text.length === 0) throw fail('the file is empty (remove it and cpud makes a new key)');
   if (mode & 0o077) {
     throw fail(`mode ${mode.toString(8).padStart(4, '0')}, expected 0600 (chmod 600 it)`);
   }
@@ -60,7 +63,7 @@ export function ensureHostKey(path: string): { created: boolean } {
   }
 
   try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    makeFolder(dirname(path), 0o700);
     const pair = generateEd25519();
     // 'wx': never overwrite a key another process made meanwhile.
     writeFileSync(path, pair.private, { mode: 0o600, flag: 'wx' });

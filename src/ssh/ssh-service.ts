@@ -29,6 +29,8 @@ export class SshService {
   #limits: Limits;
   #gate: PreAuthGate;
   #admissions = new WeakMap<Socket, Admission>();
+  /** Connection ids of sockets whose SSH handshake has not begun. */
+  #ids = new WeakMap<Socket, string>();
 
   constructor(options: SshServiceOptions) {
     this.#options = options;
@@ -55,10 +57,20 @@ export class SshService {
   }
 
   handle(socket: Socket): void {
-    socket.on('error', (err) => this.#options.logger.debug(`socket error: ${err.message}`));
-    const admission = this.#gate.admit(socket, bare(socket.remoteAddress) || 'unix');
+    const id = `c${++this.#count}`;
+    const log = this.#options.logger.child(id);
+    const peer = `${bare(socket.remoteAddress) || 'unix'}${socket.remotePort ? ` port ${socket.remotePort}` : ''}`;
+    socket.on('error', (err) => log.debug(`socket error: ${err.message}`));
+    const admission = this.#gate.admit(socket, peer);
     if (!admission) return;
+    log.info(`connection from ${peer}`);
+    this.#ids.set(socket, id);
     this.#admissions.set(socket, admission);
+    // A peer that never completes the SSH identification exchange gets no
+    // Connection: its end is logged here, so every connection has one.
+    socket.once('close', () => {
+      if (this.#ids.has(socket)) log.info(`disconnected ${peer} before the SSH handshake`);
+    });
     this.#server.injectSocket(socket);
   }
 
@@ -74,7 +86,8 @@ export class SshService {
   #accept(client: ssh2.Connection, info: ssh2.ClientInfo): void {
     // ssh2 keeps the socket it was given; its local end names our address.
     const socket = (client as unknown as { _sock: Socket })._sock;
-    const id = `c${++this.#count}`;
+    const id = this.#ids.get(socket) ?? `c${++this.#count}`;
+    this.#ids.delete(socket);
     const connection = new Connection(client, {
       logger: this.#options.logger.child(id),
       keyFile: this.#options.keyFile,

@@ -156,6 +156,6 @@ describe('daemon shutdown', () => {
     // The command dies of SIGHUP; OpenSSH's client then exits 255.
     assert.equal(await sshExit, 255);
     assert.equal(await daemon.stop(), 0);
-    assert.deepEqual(pidsMatching(`sleep ${marker}`), []);
+    await waitUntil(() => pidsMatching(`sleep ${marker}`).length === 0, 'the command to be gone', 5000);
   });
 });
