@@ -61,6 +61,23 @@ describe('daemon start-up checks', () => {
     keys.cleanup();
   });
 
+  it('never replaces a file that is not a socket with -network unix', () => {
+    const keys = makeTestKeys();
+    const precious = join(keys.dir, 'precious');
+    writeFileSync(precious, 'keep me');
+    const { status, stderr } = startFails(['-hostkey', keys.hostKey, '-key', keys.authorized, '-network', 'unix', '-p', precious]);
+    assert.equal(status, 1);
+    assert.match(stderr, /the path exists and is not a socket/);
+    assert.equal(readFileSync(precious, 'utf8'), 'keep me');
+    keys.cleanup();
+  });
+
+  it('fails at once, naming the folder, when the state folder cannot be made', () => {
+    const { status, stderr } = startFails(['-demo', '-state', '/proc/cpud-no-such-folder']);
+    assert.equal(status, 1);
+    assert.match(stderr, /cannot make folder "\/proc\/cpud-no-such-folder"/);
+  });
+
   it('exits 2 with usage on an unknown flag', () => {
     const { status, stderr } = startFails(['-nosuchflag']);
     assert.equal(status, 2);
