@@ -60,7 +60,7 @@ async function sessionsWork(port: number, keys: TestKeys): Promise<void> {
 
 /** The cpud pids that accepted a login: one per connection in the Accept=yes modes. */
 function loggingPids(output: string): Set<string> {
-  return new Set([...output.matchAll(/cpud\[(\d+)\]: info: c1: login accepted/g)].map((m) => m[1]));
+  return new Set([...output.matchAll(/cpud\[(\d+)\]: info: c\d+: login accepted/g)].map((m) => m[1]));
 }
 
 describe('systemd socket activation', () => {
