@@ -27,7 +27,7 @@ async function attacker(arena: Arena): Promise<ssh2.Client> {
 describe('session attacks', () => {
   let arena: Arena;
   before(async () => {
-    arena = await openArena();
+    arena = await openArena({ warmSessions: 300 });
   });
   after(async () => {
     const { baseline, after: end, runs } = await arena.finish();
