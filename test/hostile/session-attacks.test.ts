@@ -27,7 +27,10 @@ async function attacker(arena: Arena): Promise<ssh2.Client> {
 describe('session attacks', () => {
   let arena: Arena;
   before(async () => {
-    arena = await openArena({ warmSessions: 300 });
+    // A thousand sessions and three stalled 2 MB windows grow V8's heap to a
+    // plateau (measured: +20 to +25 MB by 1,200 sessions, flat to 2,400, then
+    // given back in part), so this file allows 45 MB over its baseline.
+    arena = await openArena({ warmSessions: 300, rssNoiseMb: 45 });
   });
   after(async () => {
     const { baseline, after: end, runs } = await arena.finish();
