@@ -16,6 +16,9 @@ rm -rf nan node-addon-api buildcheck node-pty/node-addon-api node-pty/node_modul
 rm -rf node-pty/prebuilds node-pty/deps node-pty/third_party node-pty/src node-pty/scripts
 rm -rf cpu-features/deps cpu-features/src ssh2/lib/protocol/crypto/src
 rm -rf unix-dgram/src sd-notify/src
+# Command-line tools of libraries (a #! script made 0644 below): cpud never
+# runs them, and rpmlint rightly calls a non-executable script an error.
+rm -f multicast-dns/cli.js
 
 # node-gyp leaves objects, makefiles and a python3 symlink next to the addon.
 find . -type d \( -name obj.target -o -name .deps -o -name node_gyp_bins \) -prune -exec rm -rf {} +
