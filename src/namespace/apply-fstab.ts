@@ -1,5 +1,5 @@
 /**
- * Applies CPU_FSTAB with ONE mount(8) run (`mount --all --fstab FILE`). A
+ * Applies CPU_FSTAB with ONE mount(8) run (`mount -a -T FILE`). A
  * mount per line would start the mount program again after each bind, and
  * once the client's /usr, /bin or /lib are bound over the host's, that
  * program and its libraries would be the client's, loaded over 9P (slow,
@@ -19,7 +19,8 @@ export async function applyFstab(text: string, report: Report): Promise<void> {
   // Our private /tmp: nobody else sees the file, and it is gone with us.
   const file = `/tmp/.cpud-fstab-${process.pid}`;
   writeFileSync(file, entries.map(fstabLine).join(''), { mode: 0o600 });
-  const result = await runMount(['--all', '--fstab', file]);
+  // Short options: busybox mount (tiny boot images) knows -a -T, not --fstab.
+  const result = await runMount(['-a', '-T', file]);
   try {
     unlinkSync(file);
   } catch {
@@ -29,7 +30,10 @@ export async function applyFstab(text: string, report: Report): Promise<void> {
 
   const unreported = [...entries];
   for (const message of result.lines) {
-    const at = unreported.findIndex((e) => message.startsWith(`${e.where}:`) || message.includes(` ${e.where}:`));
+    // util-linux: "/where: reason"; busybox: "mounting what on /where failed: reason".
+    const at = unreported.findIndex(
+      (e) => message.startsWith(`${e.where}:`) || message.includes(` on ${e.where} failed`),
+    );
     const entry = at >= 0 ? unreported.splice(at, 1)[0] : undefined;
     report(
       entry
