@@ -4,6 +4,7 @@
  * one before and one after, and the two must match (memory within noise).
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { descendantsOf } from './wait.js';
 
 export interface Holdings {
   fds: number;
@@ -43,30 +44,7 @@ export function rssMb(pid: number): number {
   return Math.round(kb / 102.4) / 10;
 }
 
-export function descendantsOf(root: number): number[] {
-  const parent = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      // The command name may hold spaces and parentheses: fields start after the last ')'.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      parent.set(Number(name), Number(fields[1]));
-    } catch {
-      // Gone while we looked.
-    }
-  }
-  const below: number[] = [];
-  const walk = (pid: number): void => {
-    for (const [child, ppid] of parent) {
-      if (ppid !== pid) continue;
-      below.push(child);
-      walk(child);
-    }
-  };
-  walk(root);
-  return below.sort((a, b) => a - b);
-}
+export { descendantsOf };
 
 // Mount and parent ids change when anything remounts; what is mounted where does not.
 function hostMounts(): string[] {
