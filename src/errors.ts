@@ -36,6 +36,14 @@ export class CpudError extends Error {
   }
 }
 
+/**
+ * The log line for a failure that stops cpud: a coded error ends with its
+ * code (docs/errors.md says what to do); anything else is a bug to report.
+ */
+export function fatalMessage(err: unknown): string {
+  return err instanceof CpudError ? `${err.message} [${err.code}]` : `unexpected failure: ${messageOf(err)}`;
+}
+
 /** The message of anything thrown, for log lines and user-facing text. */
 export function messageOf(err: unknown): string {
   if (err instanceof Error) return err.message;

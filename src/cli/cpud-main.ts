@@ -1,4 +1,4 @@
-import { CpudError, messageOf } from '../errors.js';
+import { fatalMessage, messageOf } from '../errors.js';
 import { Logger, stderrSink } from '../log/logger.js';
 import { syslogSink } from '../log/syslog-sink.js';
 import { chooseRole } from '../roles/choose-role.js';
@@ -47,12 +47,7 @@ export async function main(argv: string[]): Promise<void> {
     const { runDaemon } = await import('../roles/daemon.js');
     await runDaemon(flags, log);
   } catch (err) {
-    // The code lets scripts and docs/errors.md find what to do about it.
-    const message =
-      err instanceof CpudError
-        ? `${err.message} [${err.code}]`
-        : `unexpected failure: ${messageOf(err)}`;
-    log.error(message);
+    log.error(fatalMessage(err));
     if (process.pid !== 1) process.exit(1);
   }
 }

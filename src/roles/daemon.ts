@@ -10,11 +10,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CpudFlags } from '../cli/cpud-flags.js';
 import { DaemonDiscovery } from '../discovery/daemon-discovery.js';
 import type { Logger } from '../log/logger.js';
-import { SshService } from '../ssh/ssh-service.js';
 import { demoHost, demoSshCommand, type DemoKeys } from './demo-keys.js';
 import { describeAddress, listen, listenOnFds } from './listen.js';
 import { Notifier } from './notifier.js';
-import { prepareService } from './service-config.js';
+import { makeSshService, prepareService } from './service-config.js';
 import { takeListenFds } from './socket-activation.js';
 import { SrvProgram } from './srv-program.js';
 
@@ -109,13 +108,7 @@ function makeBackend(flags: CpudFlags, log: Logger): Backend {
     };
   }
   const config = prepareService(flags, log);
-  const service = new SshService({
-    hostKey: config.hostKey,
-    keyFile: config.keyFile,
-    logger: log,
-    session: config.session,
-    limits: flags.limits,
-  });
+  const service = makeSshService(config, { logger: log, limits: flags.limits });
   const { type, fingerprint } = config.hostKey;
   const summary = `host key ${type} ${fingerprint}, client keys from "${config.keyFile}"`;
   return {

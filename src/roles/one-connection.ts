@@ -11,13 +11,12 @@
 import { fstatSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { parseCpudFlags } from '../cli/cpud-flags.js';
-import { CpudError, messageOf } from '../errors.js';
+import { fatalMessage, messageOf } from '../errors.js';
 import { Logger, stderrSink } from '../log/logger.js';
 import { quietStdio } from '../log/quiet-stdio.js';
 import { stderrIsSafe } from '../log/stderr-policy.js';
 import { syslogSink } from '../log/syslog-sink.js';
-import { SshService } from '../ssh/ssh-service.js';
-import { prepareService } from './service-config.js';
+import { makeSshService, prepareService } from './service-config.js';
 import { takeListenFds } from './socket-activation.js';
 import { SrvProgram } from './srv-program.js';
 
@@ -67,20 +66,13 @@ function serve(fd: number, flags: ReturnType<typeof parseCpudFlags>, log: Logger
   try {
     config = prepareService(flags, log);
   } catch (err) {
-    log.error(err instanceof CpudError ? err.message : `unexpected failure: ${messageOf(err)}`);
+    log.error(fatalMessage(err));
     process.exit(1);
   }
   const finish = (): void => {
     setImmediate(() => process.exit(0));
   };
-  const service = new SshService({
-    hostKey: config.hostKey,
-    keyFile: config.keyFile,
-    logger: log,
-    session: config.session,
-    limits: flags.limits,
-    onConnectionClosed: finish,
-  });
+  const service = makeSshService(config, { logger: log, limits: flags.limits, onConnectionClosed: finish });
   const socket = new Socket({ fd, readable: true, writable: true });
   socket.once('close', () => {
     // A client that left before the SSH handshake never became a Connection.

@@ -11,6 +11,7 @@ import { readAuthorizedKeys } from '../ssh/authorized-keys.js';
 import { ensureHostKey, loadHostKey, type HostKey } from '../ssh/host-key.js';
 import type { SessionDefaults } from '../ssh/connection.js';
 import { findUnshare } from '../session/helper-command.js';
+import { SshService, type SshServiceOptions } from '../ssh/ssh-service.js';
 import { makeFolder } from '../util/make-folder.js';
 import { ensureDemoKeys, type DemoKeys } from './demo-keys.js';
 
@@ -64,4 +65,17 @@ export function prepareService(flags: CpudFlags, log: Logger): ServiceConfig {
     demo,
     session: { runtimeDir, unshare, dbg9p: flags.dbg9p, hangupGraceMs: 2000 },
   };
+}
+
+/** The SSH service of a checked configuration, as every role runs it. */
+export function makeSshService(
+  config: ServiceConfig,
+  options: Pick<SshServiceOptions, 'logger' | 'limits' | 'onConnectionClosed'>,
+): SshService {
+  return new SshService({
+    hostKey: config.hostKey,
+    keyFile: config.keyFile,
+    session: config.session,
+    ...options,
+  });
 }

@@ -76,7 +76,6 @@ export class Session {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    const command = this.#command;
     if (this.#command) this.#hangUp(this.#command);
     else if (!this.#started) this.#markEnded();
   }
