@@ -24,7 +24,7 @@ if command -v dpkg-buildflags >/dev/null; then eval "$(dpkg-buildflags --export=
 
 step "compiling TypeScript"
 npx tsc -p tsconfig.json
-step "building native/ (the orphan reaper addon)"
+step "building native/ (cpud-exec, which starts every command, and the init role's addon)"
 bash scripts/build-native.sh
 
 rm -rf "$stage"
@@ -34,7 +34,7 @@ step "staging $stage"
 cp package.json package-lock.json README.md "$stage/"
 cp -a dist/src "$stage/dist/src"
 find "$stage/dist" -name '*.map' -delete
-cp native/build/Release/cpud_native.node "$stage/native/build/Release/"
+cp native/build/Release/cpud_native.node native/build/Release/cpud-exec "$stage/native/build/Release/"
 mkdir -p "$stage/bin"
 cp bin/cpud "$stage/bin/"
 # The client's launcher is being written: pick it up once it exists.

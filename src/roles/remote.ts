@@ -1,24 +1,24 @@
 /**
- * The `-remote` role: started by a Session for each command (behind
- * `unshare --mount --propagation private` when cpud is root). It builds the
- * command's namespace, starts the command, and leaves with the command's
- * own status: the same exit code, or death by the same signal, so that the
- * daemon can report `exit-signal`. It imports as little as it can: its
- * start-up time is the user's latency.
+ * The `-remote` role: started by a Session, through `cpud-exec -n`, for a
+ * command that imports the client's files. cpud-exec made the private
+ * namespace; this role mounts the client's files (9P) and applies CPU_FSTAB
+ * in it, then starts the command through cpud-exec (which enters the
+ * working directory and becomes the command), and leaves with the
+ * command's own status: the same exit code, or death by the same signal,
+ * so that the daemon can report `exit-signal`. It imports as little as it
+ * can: its start-up time is the user's latency.
  */
 import { spawn } from 'node:child_process';
 import { fitPath } from '../session/path-policy.js';
-import { closeInheritedFds } from './close-inherited-fds.js';
 import { takeRemoteConfig, type RemoteConfig } from '../session/remote-config.js';
 import { resolveCommand } from '../session/resolve-command.js';
-import { chooseWorkingDirectory } from '../session/working-directory.js';
+import { helperCommand } from '../session/helper-command.js';
 
 // Signals the terminal or the daemon send to the whole process group: the
 // command decides what they mean; this helper only waits for its verdict.
 const GROUP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT', 'SIGTERM', 'SIGHUP', 'SIGTSTP'];
 
 export async function runRemote(configPath: string): Promise<never> {
-  closeInheritedFds();
   let config: RemoteConfig;
   try {
     config = takeRemoteConfig(configPath);
@@ -26,49 +26,24 @@ export async function runRemote(configPath: string): Promise<never> {
     return fail(`cannot read the session hand-over "${configPath}": ${(err as Error).message}`);
   }
 
-  if (config.namespace) {
-    const { buildNamespace } = await import('../namespace/build-namespace.js');
-    const problem = await buildNamespace(config, (line) => process.stderr.write(`${line}\n`));
-    if (problem) return fail(problem.message);
-  }
-
-  const cwd = chooseWorkingDirectory(config.cwd, config.env.HOME);
-  if (cwd.warning) process.stderr.write(`cpud: ${cwd.warning}\n`);
+  const { buildNamespace } = await import('../namespace/build-namespace.js');
+  const problem = await buildNamespace(config, (line) => process.stderr.write(`${line}\n`));
+  if (problem) return fail(problem.message);
 
   config.env.PATH = fitPath(config.env.PATH);
   const command = resolveCommand(config);
   if ('error' in command) return fail(command.error, command.status);
 
   for (const signal of GROUP_SIGNALS) process.on(signal, () => {});
-  const child = spawn(command.file, command.args, {
-    argv0: command.argv0,
-    cwd: cwd.path,
-    env: config.env,
-    stdio: 'inherit',
-  });
+  const start = helperCommand({ namespace: false, pwd: config.cwd, home: config.env.HOME, ...command });
+  const child = spawn(start.file, start.args, { env: config.env, stdio: 'inherit' });
   return new Promise<never>(() => {
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      const status = err.code === 'ENOENT' ? 127 : 126;
-      fail(`cannot run "${command.file}": ${spawnReason(err)}`, status);
-    });
+    child.on('error', (err) => fail(`cannot start the command: ${err.message}`));
     child.on('exit', (code, signal) => {
       if (signal) raise(signal);
       process.exit(code ?? 1);
     });
   });
-}
-
-function spawnReason(err: NodeJS.ErrnoException): string {
-  switch (err.code) {
-    case 'ENOENT':
-      return 'no such file or directory';
-    case 'EACCES':
-      return 'permission denied';
-    case 'E2BIG':
-      return 'the command line and environment are larger than Linux allows (E2BIG)';
-    default:
-      return err.message;
-  }
 }
 
 function fail(message: string, status = 1): never {

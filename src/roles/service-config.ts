@@ -10,7 +10,7 @@ import type { Logger } from '../log/logger.js';
 import { readAuthorizedKeys } from '../ssh/authorized-keys.js';
 import { ensureHostKey, loadHostKey, type HostKey } from '../ssh/host-key.js';
 import type { SessionDefaults } from '../ssh/connection.js';
-import { findUnshare } from '../session/helper-command.js';
+import { checkExecHelper } from '../session/helper-command.js';
 import { SshService, type SshServiceOptions } from '../ssh/ssh-service.js';
 import { makeFolder } from '../util/make-folder.js';
 import { ensureDemoKeys, type DemoKeys } from './demo-keys.js';
@@ -52,18 +52,16 @@ export function prepareService(flags: CpudFlags, log: Logger): ServiceConfig {
   } catch (err) {
     throw new CpudError('CPUD_ERR_CFG_LISTEN', `runtime folder: ${messageOf(err)}`, { cause: err });
   }
-  const unshare = process.getuid?.() === 0 ? findUnshare() : undefined;
-  if (!unshare) {
-    const why = process.getuid?.() === 0 ? 'unshare(1) was not found' : 'cpud is not running as root';
-    log.warn(`commands run without a private namespace: ${why}`);
-  }
+  checkExecHelper();
+  const namespace = process.getuid?.() === 0;
+  if (!namespace) log.warn('commands run without a private namespace: cpud is not running as root');
 
   return {
     hostKey,
     keyFile,
     stateDir,
     demo,
-    session: { runtimeDir, unshare, dbg9p: flags.dbg9p, hangupGraceMs: 2000 },
+    session: { runtimeDir, namespace, dbg9p: flags.dbg9p, hangupGraceMs: 2000 },
   };
 }
 

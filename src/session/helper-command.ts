@@ -1,30 +1,60 @@
 /**
- * How a Session starts `cpud -remote`: by absolute paths only (never PATH),
- * behind `unshare --mount --propagation private` when the command gets a
- * namespace. `--propagation private` matters: systemd makes `/` shared, and
- * without it the session's mounts would appear on the host.
+ * How a Session starts a command: through cpud-exec (native/src/cpud_exec.c),
+ * found by absolute path (never PATH). cpud-exec makes the private mount
+ * namespace when asked (Node, being multithreaded, cannot unshare for a
+ * child), enters the working directory and becomes the command, so the
+ * command's status reaches the daemon directly. When the client imports its
+ * files (9P, CPU_FSTAB), cpud-exec becomes `cpud -remote` instead, which
+ * finishes the namespace and starts the command through cpud-exec again.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { CpudError } from '../errors.js';
 
 export interface HelperCommand {
   file: string;
   args: string[];
 }
 
+export interface LaunchPlan {
+  /** Make a private mount namespace first (tmpfs /tmp, / on /tmp/local). */
+  namespace: boolean;
+  /** The client's working directory, tried first; then home, then /. */
+  pwd?: string;
+  home?: string;
+  argv0?: string;
+  file: string;
+  args: string[];
+}
+
+// dist/src/session/helper-command.js -> <package>/native/build/Release/
+export const EXEC_HELPER = fileURLToPath(new URL('../../../native/build/Release/cpud-exec', import.meta.url));
 const ENTRY = fileURLToPath(new URL('../cli/cpud.js', import.meta.url));
 
-export function findUnshare(): string | undefined {
-  return ['/usr/bin/unshare', '/bin/unshare'].find((p) => existsSync(p));
+/** Refuses to start a daemon that could run no command at all. */
+export function checkExecHelper(): void {
+  if (existsSync(EXEC_HELPER)) return;
+  throw new CpudError(
+    'CPUD_ERR_CFG_HELPER',
+    `the command starter "${EXEC_HELPER}" is missing: build it with "npm run build" (needs make and gcc)`,
+  );
 }
 
-export function helperCommand(configPath: string, unshare: string | undefined): HelperCommand {
-  const node = [process.execPath, ENTRY, '-remote', configPath];
-  if (!unshare) return { file: node[0], args: node.slice(1) };
-  return { file: unshare, args: ['--mount', '--propagation', 'private', ...node] };
+export function helperCommand(plan: LaunchPlan): HelperCommand {
+  const args: string[] = [];
+  if (plan.namespace) args.push('-n');
+  if (plan.pwd) args.push('-w', plan.pwd);
+  if (plan.home) args.push('-H', plan.home);
+  if (plan.argv0) args.push('-a', plan.argv0);
+  return { file: EXEC_HELPER, args: [...args, '--', plan.file, ...plan.args] };
 }
 
-/** The helper's own environment: its real one comes in the hand-over file. */
+/** `cpud -remote` in a fresh namespace, for sessions that import the client's files. */
+export function remoteHelperCommand(configPath: string): HelperCommand {
+  return helperCommand({ namespace: true, file: process.execPath, args: [ENTRY, '-remote', configPath] });
+}
+
+/** The remote helper's own environment: its real one comes in the hand-over file. */
 export function helperEnv(extra: Record<string, string> = {}): Record<string, string> {
   return { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', ...extra };
 }

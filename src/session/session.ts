@@ -10,9 +10,11 @@ import type { Limits } from '../ssh/limits.js';
 import { EnvRequests } from './env-requests.js';
 import { commandEnv } from './command-env.js';
 import { parseExecString, type ExecRequest } from './exec-string.js';
-import { helperCommand, helperEnv } from './helper-command.js';
+import { helperCommand, helperEnv, remoteHelperCommand, type HelperCommand } from './helper-command.js';
+import { fitPath } from './path-policy.js';
 import { startPipeCommand } from './pipe-command.js';
 import { removeRemoteConfig, writeRemoteConfig, type RemoteConfig } from './remote-config.js';
+import { resolveCommand } from './resolve-command.js';
 import type { CommandExit, RunningCommand, TerminalSize } from './running-command.js';
 import { parseSignalName, parseTerminalSize } from './session-requests.js';
 
@@ -21,8 +23,8 @@ export interface SessionOptions {
   /** "peer-ip peer-port local-ip local-port". */
   connection: string;
   runtimeDir: string;
-  /** unshare(1)'s path when commands get a private namespace; else undefined. */
-  unshare?: string;
+  /** Commands get a private mount namespace (cpud is root). */
+  namespace: boolean;
   dbg9p: boolean;
   user: string;
   limits: Limits;
@@ -144,9 +146,13 @@ export class Session {
     }
 
     const started = Date.now();
-    const configPath = writeRemoteConfig(this.#options.runtimeDir, this.#remoteConfig(request));
-    const helper = helperCommand(configPath, this.#options.unshare);
-    const env = helperEnv(this.#pty ? { TERM: this.#pty.term } : {});
+    const launch = this.#launch(this.#remoteConfig(request));
+    if ('error' in launch) {
+      channel.stderr.write(`cpud: ${launch.error}\r\n`);
+      await this.#finish(channel, { code: launch.status }, started);
+      return;
+    }
+    const { helper, env, configPath } = launch;
     try {
       // node-pty is loaded on the first terminal: most sessions never need it,
       // and a socket-activated cpud pays every import at each connection.
@@ -156,7 +162,7 @@ export class Session {
           ? pty.startPtyCommand(helper, { channel, env, term: this.#pty.term, size: this.#pty.size })
           : startPipeCommand(helper, { channel, env });
     } catch (err) {
-      removeRemoteConfig(configPath);
+      if (configPath) removeRemoteConfig(configPath);
       channel.stderr.write(`cpud: cannot start the command: ${messageOf(err)}\r\n`);
       await this.#finish(channel, { code: 1 }, started);
       return;
@@ -166,9 +172,36 @@ export class Session {
     this.#log.info(`command started: ${describe(request)} (pid ${this.#command.pid})`);
     if (this.#closed) this.#hangUp(this.#command);
     const exit = await this.#command.finished;
-    removeRemoteConfig(configPath);
+    if (configPath) removeRemoteConfig(configPath);
     this.#options.onEnd?.();
     await this.#finish(channel, exit, started);
+  }
+
+  /**
+   * A plain command is resolved here and started by cpud-exec alone: outside
+   * /tmp, its namespace shows the host's files, so PATH and the program look
+   * the same from here. A session importing the client's files needs the
+   * 9P mount and CPU_FSTAB first: `cpud -remote` does that work inside the
+   * namespace, with the config in a hand-over file.
+   */
+  #launch(config: RemoteConfig): Launch | { error: string; status: number } {
+    if (config.namespace && ((config.nonce && config.port9p) || config.fstab)) {
+      const configPath = writeRemoteConfig(this.#options.runtimeDir, config);
+      const env = helperEnv(this.#pty ? { TERM: this.#pty.term } : {});
+      return { helper: remoteHelperCommand(configPath), env, configPath };
+    }
+    const env: Record<string, string> = { ...config.env, PATH: fitPath(config.env.PATH) };
+    const command = resolveCommand({ ...config, env });
+    if ('error' in command) return command;
+    const helper = helperCommand({
+      namespace: config.namespace,
+      pwd: config.cwd,
+      home: env.HOME,
+      argv0: command.argv0,
+      file: command.file,
+      args: command.args,
+    });
+    return { helper, env };
   }
 
   #remoteConfig(request: ExecRequest): RemoteConfig {
@@ -184,7 +217,7 @@ export class Session {
       text: request.text,
       env,
       cwd: this.#env.get('PWD'),
-      namespace: this.#options.unshare !== undefined,
+      namespace: this.#options.namespace,
       tty: this.#pty !== undefined,
       nonce: nonce && request.port9p ? nonce : undefined,
       port9p: request.port9p,
@@ -213,6 +246,12 @@ export class Session {
     await closedOrTimeout(channel, CLOSE_WAIT_MS);
     this.#markEnded();
   }
+}
+
+interface Launch {
+  helper: HelperCommand;
+  env: Record<string, string>;
+  configPath?: string;
 }
 
 const CLOSE_WAIT_MS = 3000;

@@ -92,6 +92,21 @@ describe('per-command private namespace (as root)', () => {
     assert.equal(missing.code, 0);
   });
 
+  it('runs a plain command in place of its starter: the daemon is its parent', async () => {
+    const plain = await run(daemon, 'echo $PPID');
+    assert.equal(Number(plain.stdout.trim()), daemon.proc.pid, 'no helper process between daemon and command');
+    const imported = await run(daemon, 'echo $PPID', { CPU_FSTAB: 'tmpfs /srv tmpfs size=1m 0 0' });
+    assert.notEqual(Number(imported.stdout.trim()), daemon.proc.pid, 'an import runs behind cpud -remote');
+  });
+
+  it('enters a $PWD that exists only after the CPU_FSTAB binds', async () => {
+    const src = `/var/tmp/cpud-pwd-${process.pid}`;
+    mkdirSync(join(src, 'inner'), { recursive: true });
+    const result = await run(daemon, 'pwd', { PWD: '/mnt/inner', CPU_FSTAB: `${src} /mnt none bind 0 0` });
+    rmSync(src, { recursive: true });
+    assert.equal(result.stdout, '/mnt/inner\n', result.stderr);
+  });
+
   it('sends the nonce over the forwarded 9P channel, then fails the mount with a clear message', async () => {
     const client = await connectClient(daemon);
     const port = await new Promise<number>((resolve, reject) =>

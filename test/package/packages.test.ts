@@ -44,6 +44,7 @@ function runtimeFiles(pkgs: BuiltPackages): string[] {
     '/usr/lib/cpud/bin/cpud',
     '/usr/lib/cpud/dist/src/cli/cpud.js',
     '/usr/lib/cpud/native/build/Release/cpud_native.node',
+    '/usr/lib/cpud/native/build/Release/cpud-exec',
     '/usr/lib/cpud/node_modules/ssh2/package.json',
     '/usr/lib/cpud/node_modules/node-pty/build/Release/pty.node',
     '/usr/lib/cpud/node_modules/commander/package.json',

@@ -13,6 +13,8 @@ import type { CpioEntry } from './cpio.js';
 export const GUEST_PROJECT = '/opt/cpud';
 /** Built by `npm run build` (scripts/build-native.sh). */
 export const NATIVE_ADDON = 'native/build/Release/cpud_native.node';
+/** Starts every command (native/src/cpud_exec.c); linked to the libc copied above. */
+export const EXEC_HELPER = 'native/build/Release/cpud-exec';
 
 export function nodePayload(repo: string): CpioEntry[] {
   const entries: CpioEntry[] = [copyOf(process.execPath, '/usr/bin/node')];
@@ -24,6 +26,7 @@ export function nodePayload(repo: string): CpioEntry[] {
   if (existsSync(join(repo, NATIVE_ADDON))) {
     entries.push(copyOf(join(repo, NATIVE_ADDON), `${GUEST_PROJECT}/${NATIVE_ADDON}`));
   }
+  entries.push(copyOf(join(repo, EXEC_HELPER), `${GUEST_PROJECT}/${EXEC_HELPER}`));
   for (const pkg of productionPackages(repo)) {
     entries.push(...tree(join(repo, pkg), `${GUEST_PROJECT}/${pkg}`));
   }
