@@ -48,11 +48,9 @@ export async function runRemoteCommand(
   };
   if (pty) log.debug(`pty-req ${pty.term} ${pty.rows}x${pty.cols}`);
   log.debug(`exec ${JSON.stringify(options.command)}`);
-  const channel = await openExec(client, options.command, { env: options.env, pty });
-
-  let status: number | undefined;
-  channel.on('exit', (code: number | null, signal?: string) => {
-    status = exitStatusOf(code, signal);
+  const exit: { status?: number } = {};
+  const channel = await openExec(client, options.command, { env: options.env, pty }, (code, signal) => {
+    exit.status = exitStatusOf(code, signal);
     log.debug(`remote ${signal ? `signal ${signal}` : `exit-status ${code}`}`);
   });
   const cleanups: (() => void)[] = [];
@@ -78,17 +76,27 @@ export async function runRemoteCommand(
     terminal?.restore();
   }
   await Promise.all([flushed(io.stdout), flushed(io.stderr)]);
-  return status ?? NO_STATUS;
+  return exit.status ?? NO_STATUS;
 }
 
+/**
+ * `onExit` is attached in exec's callback, not after the await: a command
+ * that ends at once can have its exit-status parsed from the same read as
+ * the exec reply, before an awaiting caller resumes, and 'exit' is a plain
+ * event that nobody would hear.
+ */
 function openExec(
   client: ssh2.Client,
   command: string,
   options: ssh2.ExecOptions,
+  onExit: (code: number | null, signal?: string) => void,
 ): Promise<ssh2.ClientChannel> {
   return new Promise((resolve, reject) => {
     client.exec(command, options, (err, channel) => {
-      if (!err) return resolve(channel);
+      if (!err) {
+        channel.on('exit', onExit);
+        return resolve(channel);
+      }
       reject(
         new CpudError('CPUD_ERR_SESSION_EXEC', `the host refused the command: ${messageOf(err)}`, {
           cause: err,

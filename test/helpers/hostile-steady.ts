@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type ssh2 from 'ssh2';
 import type { TestDaemon } from './daemon.js';
-import { connectClient, exec } from './ssh2-client.js';
+import { connectClient, exec, exitOf } from './ssh2-client.js';
 
 export interface SteadyReport {
   runs: number;
@@ -42,11 +42,10 @@ function run(client: ssh2.Client, command: string): Promise<Outcome> {
         const outcome: Outcome = { stdout: '' };
         channel.on('data', (d: Buffer) => chunks.push(d));
         channel.stderr.resume();
-        channel.on('exit', (code: number | null, signal?: string) => {
-          if (typeof code === 'number') outcome.status = code;
-          if (signal) outcome.signal = signal;
-        });
-        channel.on('close', () => resolve({ ...outcome, stdout: sha256(Buffer.concat(chunks)) }));
+        const exit = exitOf(channel);
+        channel.on('close', () =>
+          resolve({ ...outcome, status: exit.code, signal: exit.signal, stdout: sha256(Buffer.concat(chunks)) }),
+        );
       }),
   );
 }

@@ -23,15 +23,37 @@ export interface ExecOutcome {
 }
 
 /** Resolves when the channel closes, with what the server reported. */
+/**
+ * Data waits in the channel's stream until read, but 'exit' is a plain
+ * event: a command that ends at once can have its status parsed from the
+ * same TCP read as the exec reply, before the caller's `await exec()`
+ * resumes. exec() therefore records the status from the start.
+ */
+const exits = new WeakMap<ssh2.ClientChannel, Pick<ExecOutcome, 'code' | 'signal'>>();
+
+function recordExit(channel: ssh2.ClientChannel): void {
+  const status: Pick<ExecOutcome, 'code' | 'signal'> = {};
+  exits.set(channel, status);
+  channel.on('exit', (code: number | null, signal?: string) => {
+    if (code !== null && code !== undefined) status.code = code;
+    if (signal) status.signal = signal;
+  });
+}
+
+/** The status recorded since exec() for `channel` (filled when 'exit' came). */
+export function exitOf(channel: ssh2.ClientChannel): Pick<ExecOutcome, 'code' | 'signal'> {
+  if (!exits.has(channel)) recordExit(channel);
+  return exits.get(channel) as Pick<ExecOutcome, 'code' | 'signal'>;
+}
+
 export function collect(channel: ssh2.ClientChannel): Promise<ExecOutcome> {
+  const status = exitOf(channel);
   const outcome: ExecOutcome = { stdout: '', stderr: '' };
   channel.on('data', (d: Buffer) => (outcome.stdout += d.toString()));
   channel.stderr.on('data', (d: Buffer) => (outcome.stderr += d.toString()));
-  channel.on('exit', (code: number | null, signal?: string) => {
-    if (code !== null && code !== undefined) outcome.code = code;
-    if (signal) outcome.signal = signal;
-  });
-  return new Promise((resolve) => channel.on('close', () => resolve(outcome)));
+  return new Promise((resolve) =>
+    channel.on('close', () => resolve({ ...outcome, ...status })),
+  );
 }
 
 export function exec(
@@ -40,6 +62,10 @@ export function exec(
   options: ssh2.ExecOptions = {},
 ): Promise<ssh2.ClientChannel> {
   return new Promise((resolve, reject) => {
-    client.exec(command, options, (err, channel) => (err ? reject(err) : resolve(channel)));
+    client.exec(command, options, (err, channel) => {
+      if (err) return reject(err);
+      recordExit(channel);
+      resolve(channel);
+    });
   });
 }
