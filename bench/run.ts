@@ -4,20 +4,20 @@
  * and writes it to bench/results/latest.md. Exits 0 whatever the figures.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { burst } from './burst.js';
 import { makeBenchKeys, type BenchKeys } from './bench-keys.js';
 import { addBenchUser } from './bench-user.js';
 import { connectLatency, execFirstByte, newFailures } from './latency.js';
 import { machineInfo } from './machine.js';
 import { idleMemory, sessionMemory, type MemorySamples } from './memory.js';
-import { parseBenchOptions } from './options.js';
+import { parseBenchOptions, type BenchOptions, type Figure } from './options.js';
 import { runNinepBench } from './ninep-bench.js';
 import { renderReport, type Goal, type Metric } from './report.js';
-import { freePort } from './server-process.js';
+import { freePort, sleep } from './server-process.js';
 import { REPO, SERVERS } from './servers.js';
 import { sshArgs } from './ssh-client.js';
-import type { Target } from './target.js';
+import type { Samples, Target } from './target.js';
 import { streamIn, streamOut } from './throughput.js';
 import { timedRun } from './timed-run.js';
 
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const keys = makeBenchKeys();
   const user = addBenchUser(keys.dir, keys.clientPublic);
-  const targets = await startTargets(keys, user.name);
+  const targets = await startTargets(keys, user.name, options);
   const stopAll = async (): Promise<void> => {
     await Promise.all(targets.map((t) => t.server?.stop()));
   };
@@ -68,29 +68,36 @@ async function main(): Promise<void> {
     };
     const phase = timer();
 
-    idleMemory(targets, memory);
-    const connect = await connectLatency(targets, keys, { reps: options.connectReps, failures });
+    const wanted = (figure: Figure): boolean => options.figures.has(figure);
+    const none = async (): Promise<Samples> => new Map();
+
+    if (wanted('memory')) idleMemory(targets, memory);
+    const connect = wanted('connect')
+      ? await connectLatency(targets, keys, { reps: options.connectReps, failures })
+      : await none();
     phase('connect');
-    const firstByte = await execFirstByte(targets, keys, { reps: options.firstByteReps, failures });
+    const firstByte = wanted('first-byte')
+      ? await execFirstByte(targets, keys, { reps: options.firstByteReps, failures })
+      : await none();
     phase('exec to first byte');
-    const bursts = await burst(targets, keys, {
-      size: options.burstSize,
-      reps: options.burstReps,
-      failures,
-    });
+    const bursts = wanted('burst')
+      ? await burst(targets, keys, { size: options.burstSize, reps: options.burstReps, failures })
+      : { rate: await none(), worst: await none() };
     phase('burst');
     const stream = { bytes: options.streamBytes, reps: options.streamReps, failures };
-    const out = await streamOut(targets, keys, stream);
+    const out = wanted('streams') ? await streamOut(targets, keys, stream) : await none();
     phase('stream out');
-    const input = await streamIn(targets, keys, stream);
+    const input = wanted('streams') ? await streamIn(targets, keys, stream) : await none();
     phase('stream in');
-    await sessionMemory(targets, keys, {
-      sessions: options.memorySessions,
-      reps: options.memoryReps,
-      failures,
-      into: memory,
-    });
-    idleMemory(targets, afterLoad);
+    if (wanted('memory')) {
+      await sessionMemory(targets, keys, {
+        sessions: options.memorySessions,
+        reps: options.memoryReps,
+        failures,
+        into: memory,
+      });
+      idleMemory(targets, afterLoad);
+    }
     phase('memory');
 
     const metrics: Metric[] = [
@@ -119,8 +126,9 @@ async function main(): Promise<void> {
     });
     // The 9P comparison boots a VM: the full run has it, --quick leaves it to
     // `npm run bench:9p` so that it stays under two minutes.
-    const ninep = options.quick ? '' : `\n${await runNinepBench({ quick: false })}`;
-    const file = join(REPO, options.output);
+    const ninep =
+      options.quick || !options.complete ? '' : `\n${await runNinepBench({ quick: false })}`;
+    const file = resolve(REPO, options.output);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, text + ninep);
     process.stdout.write(`${text}${ninep}\nwritten to ${options.output}\n`);
@@ -132,9 +140,13 @@ async function main(): Promise<void> {
 }
 
 /** Starts each server; one that fails to start or to log in is reported n/a. */
-async function startTargets(keys: BenchKeys, user: string): Promise<Target[]> {
+async function startTargets(
+  keys: BenchKeys,
+  user: string,
+  options: BenchOptions,
+): Promise<Target[]> {
   const targets: Target[] = [];
-  for (const spec of SERVERS) {
+  for (const spec of SERVERS.filter((s) => options.servers.has(s.id))) {
     const port = await freePort();
     const target: Target = { id: spec.id, label: spec.label, port, user, streams: spec.streams };
     targets.push(target);
@@ -144,21 +156,55 @@ async function startTargets(keys: BenchKeys, user: string): Promise<Target[]> {
       target.unavailable = `did not start: ${(err as Error).message.split('\n')[0]}`;
       continue;
     }
-    // The first login also warms up what a server loads lazily.
-    for (let i = 0; i < 2 && !target.unavailable; i++) {
-      const run = await timedRun('ssh', [...sshArgs(target, keys), 'echo ok'], {
-        timeoutMs: 20_000,
-      });
-      if (run.code !== 0 || !run.head.startsWith('ok')) {
-        const why = run.stderr.trim().split('\n').pop() || `status ${run.code ?? run.signal}`;
-        target.unavailable =
-          spec.id === 'cpud-socket' ? `role not available: ${why}` : `no login: ${why}`;
-        await target.server.stop();
-      }
+    const why = await firstLogins(target, keys);
+    if (why !== undefined) {
+      target.unavailable =
+        spec.id === 'cpud-socket' ? `role not available: ${why}` : `no login: ${why}`;
+      await target.server.stop();
     }
     log(`${spec.label}: ${target.unavailable ?? `port ${port}, pid ${target.server.pid}`}`);
   }
   return targets;
+}
+
+/**
+ * Two logins, which also warm up what a server loads lazily. A failed one
+ * is tried again after a pause (a machine shared with VMs and test runs has
+ * moments where a fresh process starts very slowly), and what the server
+ * itself printed is kept: the client only ever says "connection reset".
+ */
+async function firstLogins(target: Target, keys: BenchKeys): Promise<string | undefined> {
+  let fails = 0;
+  for (let ok = 0; ok < 2; ) {
+    const run = await timedRun('ssh', [...sshArgs(target, keys), 'echo ok'], {
+      timeoutMs: 20_000,
+    });
+    if (run.code === 0 && run.head.startsWith('ok')) {
+      ok++;
+      continue;
+    }
+    const client = run.stderr.trim().split('\n').pop() || `status ${run.code ?? run.signal}`;
+    log(`${target.label}: first login failed: ${client}`);
+    if (++fails < 3) {
+      await sleep(2000);
+      continue;
+    }
+    const server = serverLines(target.server?.log() ?? '');
+    return server ? `${client}; the server said: ${server}` : client;
+  }
+  return undefined;
+}
+
+/** The server's last lines that are not routine, on one line. */
+function serverLines(text: string): string {
+  const routine =
+    /^(Listening on|Communication attempt|Connection from|Spawned|Execing|Child \d+ died with code 0)|: info: /;
+  return text
+    .split('\n')
+    .filter((line) => line.trim() && !routine.test(line))
+    .slice(-3)
+    .join(' | ')
+    .slice(0, 600);
 }
 
 function timer(): (name: string) => void {

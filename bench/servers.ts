@@ -39,8 +39,10 @@ export function startCpud(
   });
 }
 
+// The same limits as the sshd below: cpud's defaults (sshd's, 10:30:100 and
+// 10) would drop part of a 32-session burst.
 function cpudFlags(hostKey: string, keyFile: string): string[] {
-  return ['-hostkey', hostKey, '-key', keyFile];
+  return ['-hostkey', hostKey, '-key', keyFile, '-maxStartups', '200', '-maxSessions', '200'];
 }
 
 // The environment a unit would give: node must be on PATH for bin/cpud.

@@ -6,17 +6,13 @@ import { cpudHelp, parseCpudFlags, type CpudFlags } from './cpud-flags.js';
 import { HelpRequested } from './parse-flags.js';
 
 /**
- * Picks the role (src/roles/choose-role.ts) and runs it. The one-connection
- * role is chosen before flags are parsed: under inetd, fd 2 is the client,
- * so even a usage error must go to its logger, not to stderr.
+ * Picks the role (src/roles/choose-role.ts) and runs it: init or the daemon.
+ * The one-connection role never gets here: src/cli/cpud.ts chooses it before
+ * flags are parsed (under inetd, fd 2 is the client, so even a usage error
+ * must go to its logger, not to stderr).
  * Exit statuses: 2 for usage errors (as Go's flag package), 1 for the rest.
  */
 export async function main(argv: string[]): Promise<void> {
-  if (chooseRole({ pid: process.pid, env: process.env }) === 'session') {
-    const { runOneConnection } = await import('../roles/one-connection.js');
-    return runOneConnection(argv);
-  }
-
   let flags: CpudFlags;
   try {
     flags = parseCpudFlags(argv);

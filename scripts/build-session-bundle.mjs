@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// Bundles the one-connection role (socket activation, inetd) into
+// dist/src/bundle/: one Node starts per connection there, and resolving and
+// reading ~45 ES modules plus ssh2's ~40 CommonJS files cost about as much
+// as Node's own start. A bundle is read and compiled as a few files.
+//
+// Runs after tsc (it bundles dist/src, not src). The folder sits at the
+// same depth as dist/src/session/ on purpose: modules that find files
+// relative to import.meta.url (native/, cli/cpud.js) still find them.
+// inputs.json records each bundled dist file's mtime and hash, so that
+// src/roles/session-bundle.ts can tell a bundle older than its sources
+// (someone ran tsc since) and fall back to dist/src.
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const outdir = join(dist, 'src', 'bundle');
+const entry = join(dist, 'src', 'roles', 'one-connection.js');
+
+let esbuild;
+try {
+  // CommonJS resolution, so that NODE_PATH can point at an esbuild elsewhere.
+  esbuild = createRequire(import.meta.url)('esbuild');
+} catch {
+  process.stderr.write('build-session-bundle: esbuild is not installed (npm install)\n');
+  process.exit(1);
+}
+
+// ssh2 loads its native crypto binding by a path relative to its own file;
+// from the bundle that path must go through node_modules instead.
+const sshBinding = {
+  name: 'ssh2-binding',
+  setup(build) {
+    build.onResolve({ filter: /sshcrypto\.node$/ }, () => ({
+      path: 'ssh2/lib/protocol/crypto/build/Release/sshcrypto.node',
+      external: true,
+    }));
+  },
+};
+
+// `import ssh2 from 'ssh2'` gets the server-side part only (ssh2-server.cjs).
+const serverOnly = {
+  name: 'ssh2-server-only',
+  setup(build) {
+    build.onResolve({ filter: /^ssh2$/ }, () => ({ path: join(root, 'scripts', 'ssh2-server.cjs') }));
+  },
+};
+
+// Each chunk gets CommonJS's names, which ssh2's files use.
+const banner = [
+  "import { createRequire as __cpudRequire } from 'node:module';",
+  "import { fileURLToPath as __cpudPath } from 'node:url';",
+  'const require = __cpudRequire(import.meta.url);',
+  'const __filename = __cpudPath(import.meta.url);',
+  "const __dirname = __cpudPath(new URL('.', import.meta.url));",
+].join(' ');
+
+rmSync(outdir, { recursive: true, force: true });
+const result = await esbuild.build({
+  entryPoints: { session: entry },
+  outdir,
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  // Dynamic imports (node-pty at the first pty-req, ...) stay separate
+  // chunks, loaded only when used.
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // Native addons and packages the role loads only on demand stay outside.
+  external: ['node-pty', 'unix-dgram', 'cpu-features', 'sd-notify', 'bonjour-service', 'multicast-dns'],
+  plugins: [serverOnly, sshBinding],
+  banner: { js: banner },
+  metafile: true,
+  logLevel: 'warning',
+});
+
+const inputs = {};
+for (const input of Object.keys(result.metafile.inputs)) {
+  const file = join(root, input);
+  if (!file.startsWith(dist + '/')) continue;
+  inputs[relative(dist, file)] = {
+    mtimeMs: statSync(file).mtimeMs,
+    sha1: createHash('sha1').update(readFileSync(file)).digest('hex'),
+  };
+}
+writeFileSync(join(outdir, 'inputs.json'), `${JSON.stringify({ inputs }, null, 1)}\n`);
+const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
+process.stdout.write(
+  `build-session-bundle: ${Object.keys(inputs).length} dist files and their packages -> ` +
+    `${relative(root, outdir)} (${Math.round(bytes / 1024)} KB)\n`,
+);

@@ -1,0 +1,49 @@
+/**
+ * Where the one-connection role is loaded from. Under socket activation and
+ * inetd every connection starts Node anew, and loading the role's ~45
+ * modules and ssh2's files one by one cost about as much as Node's own
+ * start; `npm run build` therefore bundles them into dist/src/bundle/
+ * (scripts/build-session-bundle.mjs). The bundle is used only while it
+ * matches the compiled files it was made from: after a plain `tsc`, a
+ * stale bundle would run yesterday's code, so dist/src is loaded instead.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+
+type OneConnection = typeof import('./one-connection.js');
+
+interface Inputs {
+  inputs: Record<string, { mtimeMs: number; sha1: string }>;
+}
+
+const BUNDLE = new URL('../bundle/session.mjs', import.meta.url);
+const INPUTS = new URL('../bundle/inputs.json', import.meta.url);
+/** dist/, against which inputs.json names files. */
+const DIST = new URL('../../', import.meta.url);
+
+export async function loadOneConnection(): Promise<OneConnection> {
+  if (bundleIsCurrent()) return (await import(BUNDLE.href)) as OneConnection;
+  return import('./one-connection.js');
+}
+
+/** True when every bundled file is unchanged: same mtime, or else same bytes. */
+export function bundleIsCurrent(inputsFile: URL = INPUTS, dist: URL = DIST): boolean {
+  let recorded: Inputs;
+  try {
+    recorded = JSON.parse(readFileSync(inputsFile, 'utf8')) as Inputs;
+  } catch {
+    return false;
+  }
+
+  for (const [name, { mtimeMs, sha1 }] of Object.entries(recorded.inputs)) {
+    const file = new URL(name, dist);
+    try {
+      if (statSync(file).mtimeMs === mtimeMs) continue;
+      // tsc rewrites every file it emits: a new mtime often has the old bytes.
+      if (createHash('sha1').update(readFileSync(file)).digest('hex') !== sha1) return false;
+    } catch {
+      return false;
+    }
+  }
+  return Object.keys(recorded.inputs).length > 0;
+}
