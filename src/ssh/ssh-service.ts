@@ -6,6 +6,7 @@
 import type { Socket } from 'node:net';
 import ssh2 from 'ssh2';
 import type { Logger } from '../log/logger.js';
+import { coalesceWrites } from './coalesce-writes.js';
 import { Connection, type SessionDefaults } from './connection.js';
 import type { HostKey } from './host-key.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
@@ -71,6 +72,8 @@ export class SshService {
     socket.once('close', () => {
       if (this.#ids.has(socket)) log.info(`disconnected ${peer} before the SSH handshake`);
     });
+    // One writev(2) per event-loop turn instead of one send(2) per packet.
+    coalesceWrites(socket);
     this.#server.injectSocket(socket);
   }
 
