@@ -73,7 +73,12 @@ export class SshService {
       if (this.#ids.has(socket)) log.info(`disconnected ${peer} before the SSH handshake`);
     });
     // One writev(2) per event-loop turn instead of one send(2) per packet.
+    // That batching is ours, so Nagle's is only a delay: without NODELAY a
+    // command's first output waits for the ACK of the exec reply, which the
+    // client's delayed ACK holds back ~40 ms (measured: exec to first byte
+    // 48 ms with Nagle, 8 ms without).
     coalesceWrites(socket);
+    socket.setNoDelay(true);
     this.#server.injectSocket(socket);
   }
 
