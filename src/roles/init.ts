@@ -16,7 +16,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { setUpMachine } from './machine-setup.js';
-import { loadNative, type CpudNative } from './native.js';
+import { loadNative, type CpudNative } from '../util/native.js';
 import { OrphanReaper } from './orphan-reaper.js';
 
 const RESTART_MIN_MS = 1000;

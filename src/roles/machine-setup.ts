@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Logger } from '../log/logger.js';
-import type { CpudNative } from './native.js';
+import type { CpudNative } from '../util/native.js';
 
 // <sys/mount.h>
 const MS_NOSUID = 2;

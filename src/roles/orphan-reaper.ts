@@ -14,7 +14,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Logger } from '../log/logger.js';
-import type { CpudNative } from './native.js';
+import type { CpudNative } from '../util/native.js';
 
 /** A backstop for SIGCHLDs that arrived while a sweep was running. */
 const SWEEP_EVERY_MS = 5000;

@@ -13,6 +13,7 @@ import type { SessionDefaults } from '../ssh/connection.js';
 import { checkExecHelper } from '../session/helper-command.js';
 import { SshService, type SshServiceOptions } from '../ssh/ssh-service.js';
 import { makeFolder } from '../util/make-folder.js';
+import { loadNative } from '../util/native.js';
 import { ensureDemoKeys, type DemoKeys } from './demo-keys.js';
 
 export interface ServiceConfig {
@@ -52,7 +53,10 @@ export function prepareService(flags: CpudFlags, log: Logger): ServiceConfig {
   } catch (err) {
     throw new CpudError('CPUD_ERR_CFG_LISTEN', `runtime folder: ${messageOf(err)}`, { cause: err });
   }
+  // Both native parts start every command: a missing one stops cpud now,
+  // not each session later.
   checkExecHelper();
+  loadNative();
   const namespace = process.getuid?.() === 0;
   if (!namespace) log.warn('commands run without a private namespace: cpud is not running as root');
 

@@ -28,6 +28,17 @@ describe('daemon runs commands for the OpenSSH client', () => {
     assert.equal(result.code, 0);
   });
 
+  it('gives the command pipes for stdout and stderr, as sshd does, not sockets', async () => {
+    const result = await runSsh(daemon, ['stat -L -c %F /proc/self/fd/1 /proc/self/fd/2']);
+    assert.equal(result.stdout.toString(), 'fifo\nfifo\n', result.stderr);
+  });
+
+  it('waits for output a background child still writes before sending the status', async () => {
+    const result = await runSsh(daemon, ['(sleep 0.5; echo late) & echo early']);
+    assert.equal(result.stdout.toString(), 'early\nlate\n');
+    assert.equal(result.code, 0);
+  });
+
   it('pipes 50 MB through stdin and back with the same checksum', async () => {
     const input = randomBytes(50 * 1024 * 1024);
     const result = await runSsh(daemon, ['cat'], { input });

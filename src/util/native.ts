@@ -1,6 +1,6 @@
 /**
  * Loads cpud's own Node-API addon (native/, built by scripts/build-native.sh)
- * on demand. Only the init role needs it; every other role runs without it.
+ * on demand: the init role's calls, and the pipes of a session's command.
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -12,9 +12,11 @@ export interface CpudNative {
   mount(source: string, target: string, fstype: string, flags: number, data: string): number;
   linkUp(name: string): number;
   setChildSubreaper(): number;
+  /** pipe2(O_CLOEXEC) grown to `capacity` bytes: [readFd, writeFd], or -errno. */
+  pipe(capacity: number): [number, number] | number;
 }
 
-// dist/src/roles/native.js -> <package>/native/build/Release/
+// dist/src/util/native.js -> <package>/native/build/Release/
 const ADDON = fileURLToPath(
   new URL('../../../native/build/Release/cpud_native.node', import.meta.url),
 );
