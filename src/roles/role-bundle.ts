@@ -1,29 +1,38 @@
 /**
- * Where the one-connection role is loaded from. Under socket activation and
- * inetd every connection starts Node anew, and loading the role's ~45
- * modules and ssh2's files one by one cost about as much as Node's own
- * start; `npm run build` therefore bundles them into dist/src/bundle/
- * (scripts/build-session-bundle.mjs). The bundle is used only while it
- * matches the compiled files it was made from: after a plain `tsc`, a
- * stale bundle would run yesterday's code, so dist/src is loaded instead.
+ * Where the roles are loaded from. Under socket activation and inetd every
+ * connection starts Node anew, and loading the role's ~45 modules and
+ * ssh2's files one by one cost about as much as Node's own start; the
+ * daemon, for its part, need not carry ssh2's client and node:http in
+ * memory. `npm run build` therefore bundles both into dist/src/bundle/
+ * (scripts/build-bundle.mjs). The bundle is used only while it matches the
+ * compiled files it was made from: after a plain `tsc`, a stale bundle would
+ * run yesterday's code, so dist/src is loaded instead.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 
 type OneConnection = typeof import('./one-connection.js');
+type CpudMain = typeof import('../cli/cpud-main.js');
 
 interface Inputs {
   inputs: Record<string, { mtimeMs: number; sha1: string }>;
 }
 
-const BUNDLE = new URL('../bundle/session.mjs', import.meta.url);
+const SESSION = new URL('../bundle/session.mjs', import.meta.url);
+const MAIN = new URL('../bundle/main.mjs', import.meta.url);
 const INPUTS = new URL('../bundle/inputs.json', import.meta.url);
 /** dist/, against which inputs.json names files. */
 const DIST = new URL('../../', import.meta.url);
 
 export async function loadOneConnection(): Promise<OneConnection> {
-  if (bundleIsCurrent()) return (await import(BUNDLE.href)) as OneConnection;
+  if (bundleIsCurrent()) return (await import(SESSION.href)) as OneConnection;
   return import('./one-connection.js');
+}
+
+/** The daemon and init roles' entry (src/cli/cpud-main.ts). */
+export async function loadCpudMain(): Promise<CpudMain> {
+  if (bundleIsCurrent()) return (await import(MAIN.href)) as CpudMain;
+  return import('../cli/cpud-main.js');
 }
 
 /** True when every bundled file is unchanged: same mtime, or else same bytes. */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { bundleIsCurrent } from '../../src/roles/session-bundle.js';
+import { bundleIsCurrent } from '../../src/roles/role-bundle.js';
 
 /** A dist/ with two compiled files and the inputs.json a bundle build would write. */
 function fakeDist(): { dist: string; inputs: URL; distUrl: URL; cleanup(): void } {

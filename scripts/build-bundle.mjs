@@ -8,7 +8,7 @@
 // same depth as dist/src/session/ on purpose: modules that find files
 // relative to import.meta.url (native/, cli/cpud.js) still find them.
 // inputs.json records each bundled dist file's mtime and hash, so that
-// src/roles/session-bundle.ts can tell a bundle older than its sources
+// src/roles/role-bundle.ts can tell a bundle older than its sources
 // (someone ran tsc since) and fall back to dist/src.
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -19,14 +19,19 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const outdir = join(dist, 'src', 'bundle');
-const entry = join(dist, 'src', 'roles', 'one-connection.js');
+// The one-connection role, and cpud-main (daemon, init) for a smaller daemon:
+// the server-only ssh2 leaves node:http, node:https and ssh2's client out.
+const entryPoints = {
+  session: join(dist, 'src', 'roles', 'one-connection.js'),
+  main: join(dist, 'src', 'cli', 'cpud-main.js'),
+};
 
 let esbuild;
 try {
   // CommonJS resolution, so that NODE_PATH can point at an esbuild elsewhere.
   esbuild = createRequire(import.meta.url)('esbuild');
 } catch {
-  process.stderr.write('build-session-bundle: esbuild is not installed (npm install)\n');
+  process.stderr.write('build-bundle: esbuild is not installed (npm install)\n');
   process.exit(1);
 }
 
@@ -50,6 +55,25 @@ const serverOnly = {
   },
 };
 
+// ssh2 compiles a WebAssembly Poly1305 when it loads (~4 MB of RSS and a few
+// ms), though it uses it only where its native binding is missing. In the
+// bundle that happens only then; without the pattern the build stops, so an
+// ssh2 update cannot silently drop the change.
+const POLY1305_LOAD = "POLY1305_WASM_MODULE = await require('./crypto/poly1305.js')();";
+const wasmOnlyWithoutBinding = {
+  name: 'ssh2-poly1305-on-demand',
+  setup(build) {
+    build.onLoad({ filter: /ssh2[\\/]lib[\\/]protocol[\\/]crypto\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(POLY1305_LOAD)) {
+        throw new Error(`${args.path}: ssh2 changed, "${POLY1305_LOAD}" not found`);
+      }
+      const guarded = `if (ChaChaPolyCipher && ChaChaPolyDecipher) return resolve(); ${POLY1305_LOAD}`;
+      return { contents: text.replace(POLY1305_LOAD, guarded), loader: 'js' };
+    });
+  },
+};
+
 // Each chunk gets CommonJS's names, which ssh2's files use.
 const banner = [
   "import { createRequire as __cpudRequire } from 'node:module';",
@@ -61,7 +85,7 @@ const banner = [
 
 rmSync(outdir, { recursive: true, force: true });
 const result = await esbuild.build({
-  entryPoints: { session: entry },
+  entryPoints,
   outdir,
   outExtension: { '.js': '.mjs' },
   bundle: true,
@@ -73,7 +97,7 @@ const result = await esbuild.build({
   target: 'node20',
   // Native addons and packages the role loads only on demand stay outside.
   external: ['node-pty', 'unix-dgram', 'cpu-features', 'sd-notify', 'bonjour-service', 'multicast-dns'],
-  plugins: [serverOnly, sshBinding],
+  plugins: [serverOnly, sshBinding, wasmOnlyWithoutBinding],
   banner: { js: banner },
   metafile: true,
   logLevel: 'warning',
@@ -91,6 +115,6 @@ for (const input of Object.keys(result.metafile.inputs)) {
 writeFileSync(join(outdir, 'inputs.json'), `${JSON.stringify({ inputs }, null, 1)}\n`);
 const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
 process.stdout.write(
-  `build-session-bundle: ${Object.keys(inputs).length} dist files and their packages -> ` +
+  `build-bundle: ${Object.keys(inputs).length} dist files and their packages -> ` +
     `${relative(root, outdir)} (${Math.round(bytes / 1024)} KB)\n`,
 );
