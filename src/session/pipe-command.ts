@@ -1,13 +1,12 @@
 /**
- * A command without a terminal: its stdin a Node pipe, its stdout and
- * stderr real pipes (output-pipe.ts). The command is started with setsid
- * (detached), so its process group is its pid and a vanished client can
- * end all of it.
+ * A command without a terminal: real pipes for stdin, stdout and stderr
+ * (command-pipes.ts). The command is started with setsid (detached), so its
+ * process group is its pid and a vanished client can end all of it.
  */
 import { spawn } from 'node:child_process';
 import type { Duplex, Writable } from 'node:stream';
+import { openInputPipe, openOutputPipe, type InputPipe, type OutputPipe } from './command-pipes.js';
 import type { HelperCommand } from './helper-command.js';
-import { openOutputPipe, type OutputPipe } from './output-pipe.js';
 import { signalGroup, type CommandExit, type RunningCommand } from './running-command.js';
 
 export interface PipeChannel extends Duplex {
@@ -19,32 +18,27 @@ export function startPipeCommand(
   options: { channel: PipeChannel; env: Record<string, string> },
 ): RunningCommand {
   const { channel } = options;
-  const stdout = openOutputPipe(channel);
-  let stderr: OutputPipe;
-  try {
-    stderr = openOutputPipe(channel.stderr);
-  } catch (err) {
-    stdout.closeCommandEnd();
-    stdout.destroy();
-    throw err;
-  }
-  const outputs = [stdout, stderr];
+  const { stdin, stdout, stderr } = openPipes(channel);
+  const all = [stdin, stdout, stderr];
   let child;
   try {
     child = spawn(helper.file, helper.args, {
-      stdio: ['pipe', stdout.commandEnd, stderr.commandEnd],
+      stdio: [stdin.commandEnd, stdout.commandEnd, stderr.commandEnd],
       detached: true,
       env: options.env,
     });
+  } catch (err) {
+    // Refused before any process (a NUL byte in an argument, say).
+    for (const end of [stdin.writer, stdout, stderr]) end.destroy();
+    throw err;
   } finally {
     // The command has its own copies now (or never will): ours would keep EOF away.
-    for (const output of outputs) output.closeCommandEnd();
+    for (const pipe of all) pipe.closeCommandEnd();
   }
 
-  const stdin = child.stdin as Writable;
   // The command may exit before reading its input: EPIPE is no one's fault.
-  stdin.on('error', () => {});
-  channel.pipe(stdin);
+  stdin.writer.on('error', () => {});
+  channel.pipe(stdin.writer);
   // A client that vanishes while output waits on its SSH window ends the
   // channel under the pipes: the next write would be a write after end,
   // whose 'error' nobody else handles. The session hangs the command up;
@@ -52,17 +46,20 @@ export function startPipeCommand(
   channel.on('error', () => {});
   channel.stderr.on('error', () => {});
   channel.once('close', () => {
-    for (const output of outputs) output.drop();
+    stdout.drop();
+    stderr.drop();
   });
 
   const exited = new Promise<CommandExit>((resolve) => {
     child.once('error', (err) => {
-      for (const output of outputs) output.destroy();
+      channel.unpipe(stdin.writer);
+      for (const end of [stdin.writer, stdout, stderr]) end.destroy();
       channel.stderr.write(`cpud: cannot start the command helper: ${err.message}\r\n`);
       resolve({ code: 127 });
     });
-    child.once('close', (code, signal) => {
-      channel.unpipe(stdin);
+    child.once('exit', (code, signal) => {
+      channel.unpipe(stdin.writer);
+      stdin.writer.destroy();
       resolve(signal ? { signal } : { code: code ?? 255 });
     });
   });
@@ -75,4 +72,22 @@ export function startPipeCommand(
     signal: (signal) => signalGroup(child.pid ?? -1, signal),
     resize: () => {},
   };
+}
+
+function openPipes(channel: PipeChannel): { stdin: InputPipe; stdout: OutputPipe; stderr: OutputPipe } {
+  const stdin = openInputPipe();
+  try {
+    const stdout = openOutputPipe(channel);
+    try {
+      return { stdin, stdout, stderr: openOutputPipe(channel.stderr) };
+    } catch (err) {
+      stdout.closeCommandEnd();
+      stdout.destroy();
+      throw err;
+    }
+  } catch (err) {
+    stdin.closeCommandEnd();
+    stdin.writer.destroy();
+    throw err;
+  }
 }

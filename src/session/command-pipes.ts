@@ -1,9 +1,9 @@
 /**
- * A real pipe for a command's stdout or stderr, read by the daemon. Node's
- * spawn gives each stdio 'pipe' a Unix socketpair, and reading a socket
- * costs the daemon about a third more CPU per byte than reading a pipe
- * (measured with `head -c 2G /dev/zero`): with output streaming, the daemon
- * is the bottleneck. The pipe's buffer is grown so that one read takes
+ * Real pipes for a command's stdin, stdout and stderr, as sshd gives them.
+ * Node's spawn gives each stdio 'pipe' a Unix socketpair, and moving bytes
+ * through a socket costs the daemon about a third more CPU per byte than a
+ * pipe (measured with `head -c 2G /dev/zero`): when streaming, the daemon
+ * is the bottleneck. The buffers are grown so that one output read takes
  * several SSH packets' worth, which the SSH layer then sends in one writev.
  */
 import { closeSync } from 'node:fs';
@@ -15,10 +15,13 @@ import { loadNative } from '../util/native.js';
 const PIPE_CAPACITY = 1024 * 1024;
 const READ_SIZE = 256 * 1024;
 
-export interface OutputPipe {
-  /** The write end, for the command's stdio; close it once the command has it. */
+interface CommandEnd {
+  /** The end for the command's stdio; close it once the command has it. */
   readonly commandEnd: number;
   closeCommandEnd(): void;
+}
+
+export interface OutputPipe extends CommandEnd {
   /** From now on, read and drop: the client is gone. */
   drop(): void;
   /** Settles at EOF: every writer (the command and its children) closed. */
@@ -28,11 +31,7 @@ export interface OutputPipe {
 
 /** Everything read is written to `sink`, pausing while it is full, until EOF. */
 export function openOutputPipe(sink: Writable): OutputPipe {
-  const fds = loadNative().pipe(PIPE_CAPACITY);
-  if (typeof fds === 'number') {
-    throw new CpudError('CPUD_ERR_SESSION_SPAWN', `cannot make a pipe for the command's output (errno ${-fds})`);
-  }
-  const [readFd, writeFd] = fds;
+  const [readFd, writeFd] = makePipe();
   let dropping = false;
   // `onread` (Node >= 12) is missing from @types/node's constructor options.
   const reader = new Socket({
@@ -50,24 +49,49 @@ export function openOutputPipe(sink: Writable): OutputPipe {
       },
     },
   } as ConstructorParameters<typeof Socket>[0]);
-  let commandEndOpen = true;
   const ended = new Promise<void>((resolve) => {
     reader.once('close', () => resolve());
     reader.on('error', () => {});
   });
 
   return {
-    commandEnd: writeFd,
-    closeCommandEnd: () => {
-      if (!commandEndOpen) return;
-      commandEndOpen = false;
-      closeSync(writeFd);
-    },
+    ...commandEnd(writeFd),
     drop: () => {
       dropping = true;
       reader.resume();
     },
     ended,
     destroy: () => reader.destroy(),
+  };
+}
+
+export interface InputPipe extends CommandEnd {
+  /** Ending it gives the command EOF. */
+  readonly writer: Socket;
+}
+
+export function openInputPipe(): InputPipe {
+  const [readFd, writeFd] = makePipe();
+  const writer = new Socket({ fd: writeFd, readable: false, writable: true });
+  return { ...commandEnd(readFd), writer };
+}
+
+function makePipe(): [number, number] {
+  const fds = loadNative().pipe(PIPE_CAPACITY);
+  if (typeof fds === 'number') {
+    throw new CpudError('CPUD_ERR_SESSION_SPAWN', `cannot make a pipe for the command (errno ${-fds})`);
+  }
+  return fds;
+}
+
+function commandEnd(fd: number): CommandEnd {
+  let open = true;
+  return {
+    commandEnd: fd,
+    closeCommandEnd: () => {
+      if (!open) return;
+      open = false;
+      closeSync(fd);
+    },
   };
 }
