@@ -19,12 +19,13 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const outdir = join(dist, 'src', 'bundle');
-// The one-connection role, and cpud-main (daemon, init) for a smaller daemon:
-// the server-only ssh2 leaves node:http, node:https and ssh2's client out.
-const entryPoints = {
-  session: join(dist, 'src', 'roles', 'one-connection.js'),
-  main: join(dist, 'src', 'cli', 'cpud-main.js'),
-};
+// The one-connection role as one CommonJS file with a V8 code cache
+// (src/roles/cached-script.ts), and cpud-main (daemon, init) as ES modules,
+// for a smaller daemon: the server-only ssh2 leaves node:http, node:https
+// and ssh2's client out.
+const sessionEntry = join(dist, 'src', 'roles', 'one-connection.js');
+const sessionFile = join(outdir, 'session.cjs');
+const mainEntry = join(dist, 'src', 'cli', 'cpud-main.js');
 
 let esbuild;
 try {
@@ -83,28 +84,54 @@ const banner = [
   "const __dirname = __cpudPath(new URL('.', import.meta.url));",
 ].join(' ');
 
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  // Native addons and packages the roles load only on demand stay outside.
+  external: ['node-pty', 'unix-dgram', 'cpu-features', 'sd-notify', 'bonjour-service', 'multicast-dns'],
+  plugins: [serverOnly, sshBinding, wasmOnlyWithoutBinding],
+  metafile: true,
+  logLevel: 'warning',
+};
+
 rmSync(outdir, { recursive: true, force: true });
-const result = await esbuild.build({
-  entryPoints,
+const session = await esbuild.build({
+  ...common,
+  entryPoints: [sessionEntry],
+  outfile: sessionFile,
+  format: 'cjs',
+  // vm.Script has no loader for import(): node-pty and the like come
+  // through require, still only when first used.
+  supported: { 'dynamic-import': false },
+  define: { 'import.meta.url': '__cpudImportMetaUrl' },
+  banner: { js: "var __cpudImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+const main = await esbuild.build({
+  ...common,
+  entryPoints: { main: mainEntry },
   outdir,
   outExtension: { '.js': '.mjs' },
-  bundle: true,
   // Dynamic imports (node-pty at the first pty-req, ...) stay separate
   // chunks, loaded only when used.
   splitting: true,
   format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  // Native addons and packages the role loads only on demand stay outside.
-  external: ['node-pty', 'unix-dgram', 'cpu-features', 'sd-notify', 'bonjour-service', 'multicast-dns'],
-  plugins: [serverOnly, sshBinding, wasmOnlyWithoutBinding],
   banner: { js: banner },
-  metafile: true,
-  logLevel: 'warning',
 });
+if (/\bimport\(/.test(readFileSync(sessionFile, 'utf8'))) {
+  throw new Error(`${sessionFile}: an import() is left, which vm.Script cannot run`);
+}
+const { writeCodeCache } = await import(join(dist, 'src', 'roles', 'cached-script.js'));
+const cacheBytes = writeCodeCache(sessionFile, join(outdir, 'session.cache'));
 
 const inputs = {};
-for (const input of Object.keys(result.metafile.inputs)) {
+const bundled = new Set([
+  ...Object.keys(session.metafile.inputs),
+  ...Object.keys(main.metafile.inputs),
+  // The loader that runs session.cjs, and this file's own inputs to it.
+  relative(root, join(dist, 'src', 'roles', 'cached-script.js')),
+]);
+for (const input of bundled) {
   const file = join(root, input);
   if (!file.startsWith(dist + '/')) continue;
   inputs[relative(dist, file)] = {
@@ -113,8 +140,11 @@ for (const input of Object.keys(result.metafile.inputs)) {
   };
 }
 writeFileSync(join(outdir, 'inputs.json'), `${JSON.stringify({ inputs }, null, 1)}\n`);
-const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
+const bytes = [session, main]
+  .flatMap((r) => Object.values(r.metafile.outputs))
+  .reduce((sum, o) => sum + o.bytes, 0);
 process.stdout.write(
   `build-bundle: ${Object.keys(inputs).length} dist files and their packages -> ` +
-    `${relative(root, outdir)} (${Math.round(bytes / 1024)} KB)\n`,
+    `${relative(root, outdir)} (${Math.round(bytes / 1024)} KB, code cache ` +
+    `${Math.round(cacheBytes / 1024)} KB)\n`,
 );

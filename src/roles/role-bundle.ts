@@ -4,12 +4,14 @@
  * ssh2's files one by one cost about as much as Node's own start; the
  * daemon, for its part, need not carry ssh2's client and node:http in
  * memory. `npm run build` therefore bundles both into dist/src/bundle/
- * (scripts/build-bundle.mjs). The bundle is used only while it matches the
+ * (scripts/build-bundle.mjs), the one-connection role with a V8 code cache
+ * (src/roles/cached-script.ts). The bundle is used only while it matches the
  * compiled files it was made from: after a plain `tsc`, a stale bundle would
  * run yesterday's code, so dist/src is loaded instead.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 
 type OneConnection = typeof import('./one-connection.js');
 type CpudMain = typeof import('../cli/cpud-main.js');
@@ -18,14 +20,18 @@ interface Inputs {
   inputs: Record<string, { mtimeMs: number; sha1: string }>;
 }
 
-const SESSION = new URL('../bundle/session.mjs', import.meta.url);
+const SESSION = fileURLToPath(new URL('../bundle/session.cjs', import.meta.url));
+const SESSION_CACHE = fileURLToPath(new URL('../bundle/session.cache', import.meta.url));
 const MAIN = new URL('../bundle/main.mjs', import.meta.url);
 const INPUTS = new URL('../bundle/inputs.json', import.meta.url);
 /** dist/, against which inputs.json names files. */
 const DIST = new URL('../../', import.meta.url);
 
 export async function loadOneConnection(): Promise<OneConnection> {
-  if (bundleIsCurrent()) return (await import(SESSION.href)) as OneConnection;
+  if (bundleIsCurrent()) {
+    const { runCachedScript } = await import('./cached-script.js');
+    return runCachedScript(SESSION, SESSION_CACHE).exports as OneConnection;
+  }
   return import('./one-connection.js');
 }
 
