@@ -197,8 +197,10 @@ async function firstLogins(target: Target, keys: BenchKeys): Promise<string | un
 
 /** The server's last lines that are not routine, on one line. */
 function serverLines(text: string): string {
-  const routine =
-    /^(Listening on|Communication attempt|Connection from|Spawned|Execing|Child \d+ died with code 0)|: info: /;
+  const routine = new RegExp(
+    '^(Listening on|Communication attempt|Connection from|Spawned|Execing|' +
+      'Child \\d+ died with code 0)|: info: ',
+  );
   return text
     .split('\n')
     .filter((line) => line.trim() && !routine.test(line))

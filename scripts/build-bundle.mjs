@@ -52,7 +52,8 @@ const sshBinding = {
 const serverOnly = {
   name: 'ssh2-server-only',
   setup(build) {
-    build.onResolve({ filter: /^ssh2$/ }, () => ({ path: join(root, 'scripts', 'ssh2-server.cjs') }));
+    const facade = join(root, 'scripts', 'ssh2-server.cjs');
+    build.onResolve({ filter: /^ssh2$/ }, () => ({ path: facade }));
   },
 };
 
@@ -69,7 +70,8 @@ const wasmOnlyWithoutBinding = {
       if (!text.includes(POLY1305_LOAD)) {
         throw new Error(`${args.path}: ssh2 changed, "${POLY1305_LOAD}" not found`);
       }
-      const guarded = `if (ChaChaPolyCipher && ChaChaPolyDecipher) return resolve(); ${POLY1305_LOAD}`;
+      const onlyWithout = 'if (ChaChaPolyCipher && ChaChaPolyDecipher) return resolve();';
+      const guarded = `${onlyWithout} ${POLY1305_LOAD}`;
       return { contents: text.replace(POLY1305_LOAD, guarded), loader: 'js' };
     });
   },
@@ -89,7 +91,14 @@ const common = {
   platform: 'node',
   target: 'node20',
   // Native addons and packages the roles load only on demand stay outside.
-  external: ['node-pty', 'unix-dgram', 'cpu-features', 'sd-notify', 'bonjour-service', 'multicast-dns'],
+  external: [
+    'node-pty',
+    'unix-dgram',
+    'cpu-features',
+    'sd-notify',
+    'bonjour-service',
+    'multicast-dns',
+  ],
   plugins: [serverOnly, sshBinding, wasmOnlyWithoutBinding],
   metafile: true,
   logLevel: 'warning',

@@ -55,7 +55,8 @@ async function keygen(flags: CpudFlags): Promise<void> {
   try {
     const { created } = ensureHostKey(path);
     const key = loadHostKey(path);
-    process.stdout.write(`${created ? 'created' : 'kept'} ${path}: ${key.type} ${key.fingerprint}\n`);
+    const what = created ? 'created' : 'kept';
+    process.stdout.write(`${what} ${path}: ${key.type} ${key.fingerprint}\n`);
     process.exit(0);
   } catch (err) {
     process.stderr.write(`cpud: ${messageOf(err)}\n`);
