@@ -41,11 +41,17 @@ export async function loadCpudMain(): Promise<CpudMain> {
   return import('../cli/cpud-main.js');
 }
 
-/** True when every bundled file is unchanged: same mtime, or else same bytes. */
+/**
+ * True when every bundled file is unchanged: the mtime recorded at build
+ * time, or no newer than inputs.json (packages clamp every mtime to one
+ * date, SOURCE_DATE_EPOCH), or else the same bytes.
+ */
 export function bundleIsCurrent(inputsFile: URL = INPUTS, dist: URL = DIST): boolean {
   let recorded: Inputs;
+  let builtMs: number;
   try {
     recorded = JSON.parse(readFileSync(inputsFile, 'utf8')) as Inputs;
+    builtMs = statSync(inputsFile).mtimeMs;
   } catch {
     return false;
   }
@@ -53,7 +59,8 @@ export function bundleIsCurrent(inputsFile: URL = INPUTS, dist: URL = DIST): boo
   for (const [name, { mtimeMs, sha1 }] of Object.entries(recorded.inputs)) {
     const file = new URL(name, dist);
     try {
-      if (statSync(file).mtimeMs === mtimeMs) continue;
+      const now = statSync(file).mtimeMs;
+      if (now === mtimeMs || now <= builtMs) continue;
       // tsc rewrites every file it emits: a new mtime often has the old bytes.
       if (createHash('sha1').update(readFileSync(file)).digest('hex') !== sha1) return false;
     } catch {

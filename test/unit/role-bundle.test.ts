@@ -56,8 +56,24 @@ test('a bundle stays current when tsc rewrites a file with the same bytes', (t) 
 test('a bundle is stale once a file it was made from has new contents', (t) => {
   const d = fakeDist();
   t.after(d.cleanup);
-  writeFileSync(join(d.dist, 'src/roles/b.js'), "export const name = 'changed';\n");
+  const file = join(d.dist, 'src/roles/b.js');
+  writeFileSync(file, "export const name = 'changed';\n");
+  const later = new Date(Date.now() + 60_000);
+  utimesSync(file, later, later);
   assert.equal(bundleIsCurrent(d.inputs, d.distUrl), false);
+});
+
+test('a package whose files all carry one clamped mtime keeps its bundle', (t) => {
+  const d = fakeDist();
+  t.after(d.cleanup);
+  const epoch = new Date('2026-01-01T00:00:00Z');
+  for (const name of ['src/roles/a.js', 'src/roles/b.js', 'src/bundle/inputs.json']) {
+    utimesSync(join(d.dist, name), epoch, epoch);
+  }
+  writeFileSync(join(d.dist, 'src/roles/a.js'), 'export const changed = true;\n');
+  utimesSync(join(d.dist, 'src/roles/a.js'), epoch, epoch);
+  // Not newer than inputs.json: taken as built with it, bytes unread.
+  assert.equal(bundleIsCurrent(d.inputs, d.distUrl), true);
 });
 
 test('a bundle is stale once a file it was made from is gone', (t) => {
