@@ -26,6 +26,8 @@ step "compiling TypeScript"
 npx tsc -p tsconfig.json
 step "building native/ (cpud-exec, which starts every command, and the init role's addon)"
 bash scripts/build-native.sh
+step "bundling the roles (dist/src/bundle)"
+node scripts/build-bundle.mjs
 
 rm -rf "$stage"
 mkdir -p "$stage/dist" "$stage/native/build/Release" "$stage/launchers"
