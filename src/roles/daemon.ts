@@ -13,6 +13,7 @@ import type { Logger } from '../log/logger.js';
 import { demoHost, demoSshCommand, type DemoKeys } from './demo-keys.js';
 import { describeAddress, listen, listenOnFds } from './listen.js';
 import { Notifier } from './notifier.js';
+import { IdleMemoryRelease } from './idle-memory.js';
 import { makeSshService, prepareService } from './service-config.js';
 import { takeListenFds } from './socket-activation.js';
 import { SrvProgram } from './srv-program.js';
@@ -108,7 +109,12 @@ function makeBackend(flags: CpudFlags, log: Logger): Backend {
     };
   }
   const config = prepareService(flags, log);
-  const service = makeSshService(config, { logger: log, limits: flags.limits });
+  const release = new IdleMemoryRelease(() => service.connections === 0, log);
+  const service = makeSshService(config, {
+    logger: log,
+    limits: flags.limits,
+    onConnectionClosed: () => release.connectionEnded(),
+  });
   const { type, fingerprint } = config.hostKey;
   const summary = `host key ${type} ${fingerprint}, client keys from "${config.keyFile}"`;
   return {

@@ -14,6 +14,8 @@ export interface CpudNative {
   setChildSubreaper(): number;
   /** pipe2(O_CLOEXEC) grown to `capacity` bytes: [readFd, writeFd], or -errno. */
   pipe(capacity: number): [number, number] | number;
+  /** malloc_trim(0): 1 when pages went back to the kernel. */
+  mallocTrim(): number;
 }
 
 // dist/src/util/native.js -> <package>/native/build/Release/
