@@ -3,6 +3,7 @@
  * file, where hand-over files go, and whether commands get a namespace.
  * A problem here stops the start with a message naming the file or flag.
  */
+import { resolve } from 'node:path';
 import type { CpudFlags } from '../cli/cpud-flags.js';
 import { defaultHostKeyPath, defaultKeyFile, defaultRuntimeDir, defaultStateDir } from '../cli/defaults.js';
 import { CpudError, messageOf } from '../errors.js';
@@ -48,6 +49,16 @@ export function prepareService(flags: CpudFlags, log: Logger): ServiceConfig {
   if (badLines.length) log.warn(`key file "${keyFile}": lines ${badLines.join(', ')} hold no usable key`);
 
   const runtimeDir = defaultRuntimeDir();
+  const namespace = process.getuid?.() === 0;
+  // Each command's namespace gets a fresh /tmp before `cpud -remote` reads
+  // its hand-over file: one written under /tmp would not be there.
+  if (namespace && isUnder(resolve(runtimeDir), '/tmp')) {
+    throw new CpudError(
+      'CPUD_ERR_CFG_LISTEN',
+      `runtime folder "${runtimeDir}" is under /tmp, which every command's namespace replaces: ` +
+        'set RUNTIME_DIRECTORY to a folder elsewhere, or unset it for /run/cpud',
+    );
+  }
   try {
     makeFolder(runtimeDir, 0o700);
   } catch (err) {
@@ -57,7 +68,6 @@ export function prepareService(flags: CpudFlags, log: Logger): ServiceConfig {
   // not each session later.
   checkExecHelper();
   loadNative();
-  const namespace = process.getuid?.() === 0;
   if (!namespace) log.warn('commands run without a private namespace: cpud is not running as root');
 
   return {
@@ -67,6 +77,10 @@ export function prepareService(flags: CpudFlags, log: Logger): ServiceConfig {
     demo,
     session: { runtimeDir, namespace, dbg9p: flags.dbg9p, hangupGraceMs: 2000 },
   };
+}
+
+function isUnder(path: string, folder: string): boolean {
+  return path === folder || path.startsWith(`${folder}/`);
 }
 
 /** The SSH service of a checked configuration, as every role runs it. */

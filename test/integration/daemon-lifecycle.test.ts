@@ -11,8 +11,12 @@ import { runSsh, spawnSsh } from '../helpers/ssh.js';
 import { pidsMatching, waitUntil } from '../helpers/wait.js';
 import ssh2 from 'ssh2';
 
-function startFails(args: string[]): { status: number | null; stderr: string } {
-  const result = spawnSync(CPUD_BIN, ['-p', '0', '-addr', '127.0.0.1', ...args], { encoding: 'utf8', timeout: 10_000 });
+function startFails(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stderr: string } {
+  const result = spawnSync(CPUD_BIN, ['-p', '0', '-addr', '127.0.0.1', ...args], {
+    encoding: 'utf8',
+    timeout: 10_000,
+    env: { ...process.env, ...env },
+  });
   return { status: result.status, stderr: result.stderr };
 }
 
@@ -33,6 +37,18 @@ describe('daemon start-up checks', () => {
     const { status, stderr } = startFails(['-hostkey', keys.hostKey, '-key', empty]);
     assert.equal(status, 1);
     assert.match(stderr, /holds no usable key/);
+    keys.cleanup();
+  });
+
+  it('refuses, as root, a runtime folder under /tmp, which each command namespace replaces', () => {
+    assert.equal(process.getuid?.(), 0, 'this check is made as root');
+    const keys = makeTestKeys();
+    const runtime = `/tmp/cpud-runtime-${process.pid}`;
+    const { status, stderr } = startFails(['-hostkey', keys.hostKey, '-key', keys.authorized], {
+      RUNTIME_DIRECTORY: runtime,
+    });
+    assert.equal(status, 1);
+    assert.match(stderr, /runtime folder "\/tmp\/cpud-runtime-\d+" is under \/tmp.*\[CPUD_ERR_CFG_LISTEN\]/);
     keys.cleanup();
   });
 
