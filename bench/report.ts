@@ -117,7 +117,7 @@ const METHOD_NOTES = [
   '  SSH server, so logging in as root would have measured the dotfiles.',
   '- connect: `ssh host true`, from spawning the client to its exit.',
   '- exec to first byte: `ssh -S` over an open shared connection, spawn to first byte of `echo x`.',
-  '  cpud as root builds a private mount namespace per command (unshare + tmpfs + bind);',
+  '  cpud as root builds a private mount namespace per command (cpud-exec: unshare, tmpfs, bind);',
   '  cpud as nobody builds none ("namespace off").',
   '- streams: out = first to last byte of `head -c N /dev/zero`; in = `head -c N /dev/zero | ssh',
   '  host \'echo go; wc -c\'`, from "go" to exit, byte count checked.',

@@ -79,7 +79,7 @@ const cpudSocket: ServerSpec = {
 };
 
 // setpriv drops to nobody before node starts, so cpud sees a non-root uid
-// and runs commands without unshare: the "namespace off" comparison.
+// and runs commands without a namespace: the "namespace off" comparison.
 const cpudNobody: ServerSpec = {
   id: 'cpud-nons',
   label: 'cpud (nobody, no namespace)',
