@@ -9,14 +9,17 @@
  * can: its start-up time is the user's latency.
  */
 import { spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
 import { fitPath } from '../session/path-policy.js';
 import { takeRemoteConfig, type RemoteConfig } from '../session/remote-config.js';
 import { resolveCommand } from '../session/resolve-command.js';
-import { helperCommand } from '../session/helper-command.js';
+import { EXEC_HELPER, folderToKeep, helperCommand } from '../session/helper-command.js';
 
 // Signals the terminal or the daemon send to the whole process group: the
 // command decides what they mean; this helper only waits for its verdict.
 const GROUP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT', 'SIGTERM', 'SIGHUP', 'SIGTSTP'];
+// The child's fd for cpud-exec: the first after stdin, stdout and stderr.
+const STARTER_FD = 3;
 
 export async function runRemote(configPath: string): Promise<never> {
   let config: RemoteConfig;
@@ -26,6 +29,15 @@ export async function runRemote(configPath: string): Promise<never> {
     return fail(`cannot read the session hand-over "${configPath}": ${(err as Error).message}`);
   }
 
+  // cpud-exec is opened before the namespace is built: CPU_FSTAB may cover
+  // the folder it lies in (the client's /usr over /usr/lib/cpud), and the
+  // child runs it through the descriptor, as fexecve(3) would.
+  let starter: number;
+  try {
+    starter = openSync(EXEC_HELPER, 'r');
+  } catch (err) {
+    return fail(`cannot open the command starter "${EXEC_HELPER}": ${(err as Error).message}`);
+  }
   const { buildNamespace } = await import('../namespace/build-namespace.js');
   const problem = await buildNamespace(config, (line) => process.stderr.write(`${line}\n`));
   if (problem) return fail(problem.message);
@@ -35,8 +47,17 @@ export async function runRemote(configPath: string): Promise<never> {
   if ('error' in command) return fail(command.error, command.status);
 
   for (const signal of GROUP_SIGNALS) process.on(signal, () => {});
-  const start = helperCommand({ namespace: false, pwd: config.cwd, home: config.env.HOME, ...command });
-  const child = spawn(start.file, start.args, { env: config.env, stdio: 'inherit' });
+  const start = helperCommand({
+    namespace: false,
+    unkeep: folderToKeep(),
+    pwd: config.cwd,
+    home: config.env.HOME,
+    ...command,
+  });
+  const child = spawn(`/proc/self/fd/${STARTER_FD}`, start.args, {
+    env: config.env,
+    stdio: ['inherit', 'inherit', 'inherit', starter],
+  });
   return new Promise<never>(() => {
     child.on('error', (err) => fail(`cannot start the command: ${err.message}`));
     child.on('exit', (code, signal) => {

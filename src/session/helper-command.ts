@@ -19,6 +19,10 @@ export interface HelperCommand {
 export interface LaunchPlan {
   /** Make a private mount namespace first (tmpfs /tmp, / on /tmp/local). */
   namespace: boolean;
+  /** With `namespace`: keep this folder under /tmp visible over the fresh /tmp. */
+  keep?: string;
+  /** Detach a folder kept by `keep` before the command starts. */
+  unkeep?: string;
   /** The client's working directory, tried first; then home, then /. */
   pwd?: string;
   home?: string;
@@ -30,6 +34,17 @@ export interface LaunchPlan {
 // dist/src/session/helper-command.js -> <package>/native/build/Release/
 export const EXEC_HELPER = fileURLToPath(new URL('../../../native/build/Release/cpud-exec', import.meta.url));
 const ENTRY = fileURLToPath(new URL('../cli/cpud.js', import.meta.url));
+const PACKAGE_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+/**
+ * cpud's own folder when it lies under /tmp (a checkout there): each
+ * command's namespace mounts a fresh /tmp, which would hide the `-remote`
+ * helper's own code, so cpud-exec keeps this folder over it until the
+ * command starts. An installed cpud (/usr/lib/cpud) needs none of this.
+ */
+export function folderToKeep(): string | undefined {
+  return PACKAGE_ROOT.startsWith('/tmp/') ? PACKAGE_ROOT.replace(/\/+$/, '') : undefined;
+}
 
 /** Refuses to start a daemon that could run no command at all. */
 export function checkExecHelper(): void {
@@ -43,6 +58,8 @@ export function checkExecHelper(): void {
 export function helperCommand(plan: LaunchPlan): HelperCommand {
   const args: string[] = [];
   if (plan.namespace) args.push('-n');
+  if (plan.keep) args.push('-k', plan.keep);
+  if (plan.unkeep) args.push('-u', plan.unkeep);
   if (plan.pwd) args.push('-w', plan.pwd);
   if (plan.home) args.push('-H', plan.home);
   if (plan.argv0) args.push('-a', plan.argv0);
@@ -51,7 +68,12 @@ export function helperCommand(plan: LaunchPlan): HelperCommand {
 
 /** `cpud -remote` in a fresh namespace, for sessions that import the client's files. */
 export function remoteHelperCommand(configPath: string): HelperCommand {
-  return helperCommand({ namespace: true, file: process.execPath, args: [ENTRY, '-remote', configPath] });
+  return helperCommand({
+    namespace: true,
+    keep: folderToKeep(),
+    file: process.execPath,
+    args: [ENTRY, '-remote', configPath],
+  });
 }
 
 /** The remote helper's own environment: its real one comes in the hand-over file. */

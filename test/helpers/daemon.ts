@@ -22,6 +22,8 @@ export interface DaemonOptions {
   keys?: TestKeys;
   /** A command to run cpud under, such as setpriv to drop root. */
   wrap?: string[];
+  /** Another copy of bin/cpud to run, such as one installed elsewhere. */
+  bin?: string;
   /** Hand cpud an extra open descriptor (fd 3), as a careless launcher would. */
   inheritExtraFd?: boolean;
 }
@@ -29,7 +31,7 @@ export interface DaemonOptions {
 export async function startDaemon(options: DaemonOptions = {}): Promise<TestDaemon> {
   const keys = options.keys ?? makeTestKeys();
   const args = ['-p', '0', '-addr', '127.0.0.1', '-hostkey', keys.hostKey, '-key', keys.authorized];
-  const argv = [...(options.wrap ?? []), CPUD_BIN, ...args, ...(options.args ?? [])];
+  const argv = [...(options.wrap ?? []), options.bin ?? CPUD_BIN, ...args, ...(options.args ?? [])];
   const proc = spawn(argv[0], argv.slice(1), {
     env: { ...process.env, ...options.env },
     stdio: options.inheritExtraFd ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],

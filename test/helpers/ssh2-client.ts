@@ -69,3 +69,17 @@ export function exec(
     });
   });
 }
+
+/** One command on a connection of its own, with these environment variables. */
+export async function runOnce(
+  daemon: TestDaemon,
+  command: string,
+  env: Record<string, string> = {},
+): Promise<ExecOutcome> {
+  const client = await connectClient(daemon);
+  try {
+    return await collect(await exec(client, command, { env }));
+  } finally {
+    client.end();
+  }
+}

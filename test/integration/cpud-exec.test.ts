@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -73,6 +73,29 @@ describe('cpud-exec, the program that becomes each command', () => {
     rmSync(marker);
     assert.equal(result.stdout, 'cpu\nlocal\nmerge\nroot\nhost\n', result.stderr);
     assert.equal(readFileSync('/proc/self/mountinfo', 'utf8'), before);
+  });
+
+  it('with -n -k, keeps a folder under /tmp, which -u takes away again', () => {
+    const kept = mkdtempSync('/tmp/cpud-kept-');
+    writeFileSync(join(kept, 'f'), 'kept\n');
+    // Run from the kept folder, as the -remote helper of a checkout there does.
+    copyFileSync(EXEC_HELPER, join(kept, 'cpud-exec'));
+    chmodSync(join(kept, 'cpud-exec'), 0o755);
+    const script = `cat ${kept}/f; ${kept}/cpud-exec -u ${kept} -- ls /tmp`;
+    const result = execHelper(['-n', '-k', kept, '--', 'sh', '-c', script]);
+    rmSync(kept, { recursive: true });
+    assert.equal(result.stdout, 'kept\ncpu\nlocal\nmerge\nroot\n', result.stderr);
+  });
+
+  it('takes -k only with -n, -k and -u only under /tmp, and -u only in its own namespace', () => {
+    for (const args of [['-k', '/tmp/x'], ['-n', '-k', '/var/tmp'], ['-u', '/etc']]) {
+      const result = execHelper([...args, '--', 'true']);
+      assert.equal(result.code, 2, args.join(' '));
+      assert.match(result.stderr, /-k goes with -n, and -k and -u take a folder under \/tmp/);
+    }
+    const outside = execHelper(['-u', '/tmp/anything', '--', 'true']);
+    assert.equal(outside.code, 1);
+    assert.match(outside.stderr, /refusing to detach \/tmp\/anything outside a private mount namespace/);
   });
 
   it('refuses to run without a command, naming its usage', () => {

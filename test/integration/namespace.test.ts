@@ -3,17 +3,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
-import { collect, connectClient, exec } from '../helpers/ssh2-client.js';
+import { collect, connectClient, exec, runOnce as run } from '../helpers/ssh2-client.js';
 import { descendantsOf } from '../helpers/wait.js';
-
-async function run(daemon: TestDaemon, command: string, env: Record<string, string> = {}) {
-  const client = await connectClient(daemon);
-  try {
-    return await collect(await exec(client, command, { env }));
-  } finally {
-    client.end();
-  }
-}
 
 function mountTable(): string {
   // Mount ids and the mounts themselves must match exactly.
