@@ -15,8 +15,9 @@ import { sshArgs } from './ssh-client.js';
 import { live, push, type Samples, type Target } from './target.js';
 
 export interface MemorySamples {
-  /** The server's own RSS, idle, MB. */
+  /** The server's own RSS, idle, MB, and its anonymous part. */
   idleRss: Samples;
+  idleAnon: Samples;
   /** The whole tree's RSS, idle, MB (differs for socket activation). */
   idleTreeRss: Samples;
   /** Per extra session: tree RSS and tree PSS, MB. */
@@ -30,6 +31,7 @@ export function idleMemory(targets: Target[], into: MemorySamples): void {
   for (const target of live(targets)) {
     const memory = treeMemory(target.server!.pid);
     push(into.idleRss, target.id, memory.rootRssKb / MB);
+    push(into.idleAnon, target.id, memory.rootAnonKb / MB);
     push(into.idleTreeRss, target.id, memory.treeRssKb / MB);
   }
 }
@@ -99,4 +101,28 @@ function stop(child: ChildProcess): Promise<void> {
     });
     child.stdin!.end();
   });
+}
+
+export interface ProcessMemory {
+  rssMb: number;
+  anonMb: number;
+}
+
+/**
+ * A bare `node` that only waits: the least any Node daemon can idle at on
+ * this machine, most of it the node binary's own mapped pages.
+ */
+export async function bareNodeMemory(): Promise<ProcessMemory> {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)'], {
+    stdio: 'ignore',
+  });
+  try {
+    await sleep(1500);
+    const memory = treeMemory(child.pid!);
+    return { rssMb: memory.rootRssKb / MB, anonMb: memory.rootAnonKb / MB };
+  } finally {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
 }

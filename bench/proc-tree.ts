@@ -6,8 +6,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
 export interface TreeMemory {
-  /** The root process's own RSS, kB. */
+  /** The root process's own RSS, kB, and the anonymous part of it (heap, stacks). */
   rootRssKb: number;
+  rootAnonKb: number;
   /** Sums over the root and all its descendants, kB. */
   treeRssKb: number;
   treePssKb: number;
@@ -42,7 +43,14 @@ export function treeMemory(root: number): TreeMemory {
     treeRssKb += field(`/proc/${pid}/status`, 'VmRSS');
     treePssKb += field(`/proc/${pid}/smaps_rollup`, 'Pss');
   }
-  return { rootRssKb: field(`/proc/${root}/status`, 'VmRSS'), treeRssKb, treePssKb, pids };
+  const status = `/proc/${root}/status`;
+  return {
+    rootRssKb: field(status, 'VmRSS'),
+    rootAnonKb: field(status, 'RssAnon'),
+    treeRssKb,
+    treePssKb,
+    pids,
+  };
 }
 
 /** Names (comm) of the processes in a tree, to see when sessions are up. */

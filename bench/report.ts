@@ -34,6 +34,8 @@ export interface ReportInput {
   failures: Failures;
   startedAt: Date;
   seconds: number;
+  /** Lines for the notes, measured in the run itself. */
+  notes: string[];
 }
 
 export function renderReport(input: ReportInput): string {
@@ -90,7 +92,7 @@ export function renderReport(input: ReportInput): string {
       `- ${label}: ${count} failed runs; last: ${oneLine(input.failures.last.get(id) ?? '')}`,
     );
   }
-  lines.push(...METHOD_NOTES, '');
+  lines.push(...input.notes, ...METHOD_NOTES, '');
   return lines.join('\n');
 }
 
@@ -124,7 +126,7 @@ const METHOD_NOTES = [
   '- burst: all sessions spawned at once, each its own connection and source address 127.0.0.x;',
   '  sessions/s = completed sessions / wall time of the burst.',
   "- memory: idle = the server process's own VmRSS (for socket activation:",
-  '  systemd-socket-activate);',
+  '  systemd-socket-activate), and RssAnon, its part that no other process shares;',
   "  per session = growth of the sum over the server's whole process tree (VmRSS, and PSS from",
   '  smaps_rollup, which splits shared pages) with N idle `cat` sessions open, divided by N.',
   '- cpud as nobody has no shell (nologin), so the stream figures, which need one, skip it.',

@@ -10,7 +10,13 @@ import { makeBenchKeys, type BenchKeys } from './bench-keys.js';
 import { addBenchUser } from './bench-user.js';
 import { connectLatency, execFirstByte, newFailures } from './latency.js';
 import { machineInfo } from './machine.js';
-import { idleMemory, sessionMemory, type MemorySamples } from './memory.js';
+import {
+  bareNodeMemory,
+  idleMemory,
+  sessionMemory,
+  type MemorySamples,
+  type ProcessMemory,
+} from './memory.js';
 import { parseBenchOptions, type BenchOptions, type Figure } from './options.js';
 import { runNinepBench } from './ninep-bench.js';
 import { renderReport, type Goal, type Metric } from './report.js';
@@ -28,6 +34,7 @@ const IN = 'input stream (MB/s)';
 const RATE = 'burst of 32: sessions/s';
 const WORST = 'burst of 32: worst latency (ms)';
 const IDLE = 'idle RSS, server process (MB)';
+const IDLE_ANON = 'idle RSS, server process: anonymous part (MB)';
 const IDLE_AFTER = 'idle RSS after the load (MB)';
 const SESSION_RSS = 'per extra session, tree RSS (MB)';
 const SESSION_PSS = 'per extra session, tree PSS (MB)';
@@ -40,6 +47,27 @@ const GOALS: Goal[] = [
   { server: 'cpud', metric: IDLE, limit: 4.0 },
   { server: 'cpud-socket', metric: CONNECT, limit: 2.0 },
 ];
+
+function memorySamples(): MemorySamples {
+  return {
+    idleRss: new Map(),
+    idleAnon: new Map(),
+    idleTreeRss: new Map(),
+    sessionRss: new Map(),
+    sessionPss: new Map(),
+  };
+}
+
+// Where the idle target stands against what Node itself costs, in the same run.
+function floorNote(floor: ProcessMemory, memory: MemorySamples): string {
+  const sshd = memory.idleRss.get('sshd')?.[0];
+  const times = sshd ? ` (${(floor.rssMb / sshd).toFixed(2)}x sshd's idle RSS)` : '';
+  return (
+    `- Node's floor: a bare \`node\` that only waits idles at ${floor.rssMb.toFixed(1)} MB RSS` +
+    `${times}, ${floor.anonMb.toFixed(1)} MB of it anonymous; the rest is the node binary's ` +
+    'own mapped pages, shared with every Node process and reclaimable.'
+  );
+}
 
 async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2));
@@ -54,24 +82,18 @@ async function main(): Promise<void> {
 
   try {
     const failures = newFailures();
-    const memory: MemorySamples = {
-      idleRss: new Map(),
-      idleTreeRss: new Map(),
-      sessionRss: new Map(),
-      sessionPss: new Map(),
-    };
-    const afterLoad: MemorySamples = {
-      idleRss: new Map(),
-      idleTreeRss: new Map(),
-      sessionRss: new Map(),
-      sessionPss: new Map(),
-    };
+    const memory = memorySamples();
+    const afterLoad = memorySamples();
+    let nodeFloor: ProcessMemory | undefined;
     const phase = timer();
 
     const wanted = (figure: Figure): boolean => options.figures.has(figure);
     const none = async (): Promise<Samples> => new Map();
 
-    if (wanted('memory')) idleMemory(targets, memory);
+    if (wanted('memory')) {
+      idleMemory(targets, memory);
+      nodeFloor = await bareNodeMemory();
+    }
     const connect = wanted('connect')
       ? await connectLatency(targets, keys, { reps: options.connectReps, failures })
       : await none();
@@ -108,6 +130,7 @@ async function main(): Promise<void> {
       { title: RATE, better: 'higher', samples: bursts.rate, digits: 1 },
       { title: WORST, better: 'lower', samples: bursts.worst, digits: 0 },
       { title: IDLE, better: 'lower', samples: memory.idleRss, digits: 1 },
+      { title: IDLE_ANON, better: 'lower', samples: memory.idleAnon, digits: 1 },
       { title: IDLE_AFTER, better: 'lower', samples: afterLoad.idleRss, digits: 1 },
       { title: SESSION_RSS, better: 'lower', samples: memory.sessionRss, digits: 1 },
       { title: SESSION_PSS, better: 'lower', samples: memory.sessionPss, digits: 1 },
@@ -123,6 +146,7 @@ async function main(): Promise<void> {
       failures,
       startedAt,
       seconds,
+      notes: nodeFloor ? [floorNote(nodeFloor, memory)] : [],
     });
     // The 9P comparison boots a VM: the full run has it, --quick leaves it to
     // `npm run bench:9p` so that it stays under two minutes.
