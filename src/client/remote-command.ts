@@ -9,6 +9,7 @@ import type { EventEmitter } from 'node:events';
 import type ssh2 from 'ssh2';
 import { CpudError, messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import { signalChannel } from './channel-signal.js';
 import { EscapeFilter } from './escape-filter.js';
 import { exitStatusOf, NO_STATUS } from './exit-status.js';
 import type { LocalTerminal } from './terminal.js';
@@ -61,7 +62,7 @@ export async function runRemoteCommand(
     for (const [signal, name] of Object.entries(FORWARDED_SIGNALS)) {
       const forward = (): void => {
         log.debug(`forwarding ${signal}`);
-        channel.signal(name);
+        signalChannel(channel, name);
       };
       options.signals.on(signal, forward);
       cleanups.push(() => options.signals.off(signal, forward));

@@ -156,6 +156,15 @@ describe('cpu against our cpud, 9P off', () => {
     assert.equal((await result).code, 130);
   });
 
+  it('forwards SIGTERM after its stdin has ended (cpu host cmd </dev/null)', async () => {
+    const child = spawnCpu([...base, '127.0.0.1', 'sh', '-c', 'echo ready; exec sleep 60']);
+    child.stdin!.end();
+    const result = finished(child);
+    await waitForOutput(child, /ready/);
+    child.kill('SIGTERM');
+    assert.equal((await result).code, 143);
+  });
+
   it('pins the host key: the right key passes', async () => {
     const pin = join(daemon.keys.dir, 'host.pub');
     writeFileSync(pin, `${daemon.keys.hostPublic}\n`);
