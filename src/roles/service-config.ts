@@ -8,7 +8,7 @@ import type { CpudFlags } from '../cli/cpud-flags.js';
 import { defaultHostKeyPath, defaultKeyFile, defaultRuntimeDir, defaultStateDir } from '../cli/defaults.js';
 import { CpudError, messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { readAuthorizedKeys } from '../ssh/authorized-keys.js';
+import { optionsRefusal, readAuthorizedKeys } from '../ssh/authorized-keys.js';
 import { ensureHostKey, loadHostKey, type HostKey } from '../ssh/host-key.js';
 import type { SessionDefaults } from '../ssh/connection.js';
 import { checkExecHelper } from '../session/helper-command.js';
@@ -45,8 +45,12 @@ export function prepareService(flags: CpudFlags, log: Logger): ServiceConfig {
     }
     keyFile = demo.publicKeyFile;
   }
-  const { badLines } = readAuthorizedKeys(keyFile);
-  if (badLines.length) log.warn(`key file "${keyFile}": lines ${badLines.join(', ')} hold no usable key`);
+  const { badLines, withOptions } = readAuthorizedKeys(keyFile);
+  if (badLines.length) {
+    const lines = badLines.length === 1 ? `line ${badLines[0]} holds` : `lines ${badLines.join(', ')} hold`;
+    log.warn(`key file "${keyFile}": ${lines} no usable key`);
+  }
+  if (withOptions.length) log.warn(`key file "${keyFile}": ${optionsRefusal(withOptions)}`);
 
   const runtimeDir = defaultRuntimeDir();
   const namespace = process.getuid?.() === 0;

@@ -13,6 +13,12 @@ export interface AuthorizedKeys {
   keys: ParsedKey[];
   /** 1-based numbers of lines that held no usable key. */
   badLines: number[];
+  /**
+   * Keys whose lines start with options (from="...", command="...",
+   * restrict, ...). cpud enforces none of them, so these keys are refused:
+   * letting them in would drop the limits the file asks for.
+   */
+  withOptions: { line: number; key: ParsedKey }[];
   /** The file was a private key that needs a passphrase. */
   encrypted?: boolean;
 }
@@ -34,9 +40,23 @@ export function readAuthorizedKeys(path: string): AuthorizedKeys {
   const hit = cache.get(path);
   if (hit && hit.stamp === stamp) return hit.keys;
 
+  if (stamp) refuseWritableByOthers(path);
   const keys = parseAuthorizedKeys(path);
   if (stamp) cache.set(path, { stamp, keys });
   return keys;
+}
+
+// As sshd's StrictModes: a key file others may write lets them add a key.
+function refuseWritableByOthers(path: string): void {
+  const st = statSync(path);
+  if (st.isFile() && (st.mode & 0o022) !== 0) {
+    const mode = (st.mode & 0o777).toString(8).padStart(4, '0');
+    throw new CpudError(
+      'CPUD_ERR_CFG_KEYFILE',
+      `key file "${path}" is writable by group or others (mode ${mode}), who could add their own key: ` +
+        `run "chmod go-w ${path}"`,
+    );
+  }
 }
 
 function parseAuthorizedKeys(path: string): AuthorizedKeys {
@@ -61,6 +81,12 @@ function parseAuthorizedKeys(path: string): AuthorizedKeys {
       `key file "${path}" is an encrypted private key: give its public half (the .pub file) instead`,
     );
   }
+  if (result.keys.length === 0 && result.withOptions.length > 0) {
+    throw new CpudError(
+      'CPUD_ERR_CFG_KEYFILE',
+      `key file "${path}" holds no key cpud can let in: ${optionsRefusal(result.withOptions)}`,
+    );
+  }
   if (result.keys.length === 0) {
     throw new CpudError(
       'CPUD_ERR_CFG_KEYFILE',
@@ -69,6 +95,16 @@ function parseAuthorizedKeys(path: string): AuthorizedKeys {
     );
   }
   return result;
+}
+
+/** Why keys with options are refused, for the log. */
+export function optionsRefusal(withOptions: readonly { line: number }[]): string {
+  const lines = withOptions.map((k) => k.line);
+  return (
+    `${lines.length === 1 ? 'line' : 'lines'} ${lines.join(', ')} ` +
+    `${lines.length === 1 ? 'starts' : 'start'} with options (from=, command=, restrict, ...), ` +
+    'which cpud does not enforce, so those keys are refused; remove the options to let them in'
+  );
 }
 
 /** The authorized key whose public blob (which names its type) is `blob`. */
@@ -82,14 +118,15 @@ function fromPrivateKey(text: string): AuthorizedKeys {
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (!key || key instanceof Error) {
     const encrypted = key instanceof Error && /encrypt|passphrase/i.test(key.message);
-    return { keys: [], badLines: [1], encrypted };
+    return { keys: [], badLines: [1], withOptions: [], encrypted };
   }
-  return { keys: [key], badLines: [] };
+  return { keys: [key], badLines: [], withOptions: [] };
 }
 
 function fromLines(text: string): AuthorizedKeys {
   const keys: ParsedKey[] = [];
   const badLines: number[] = [];
+  const withOptions: { line: number; key: ParsedKey }[] = [];
   text.split('\n').forEach((raw, index) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
@@ -105,7 +142,8 @@ function fromLines(text: string): AuthorizedKeys {
       badLines.push(index + 1);
       return;
     }
-    keys.push(parsed);
+    if (at > 0) withOptions.push({ line: index + 1, key: parsed });
+    else keys.push(parsed);
   });
-  return { keys, badLines };
+  return { keys, badLines, withOptions };
 }

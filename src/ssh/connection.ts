@@ -3,15 +3,18 @@
  * again at each login), then its sessions and forwards. The same code serves
  * the daemon, socket activation and inetd (`injectSocket`).
  */
+import { userInfo } from 'node:os';
 import type ssh2 from 'ssh2';
 import { messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { Session, type SessionOptions } from '../session/session.js';
-import { findAuthorizedKey, readAuthorizedKeys } from './authorized-keys.js';
+import { findAuthorizedKey, optionsRefusal, readAuthorizedKeys, type AuthorizedKeys } from './authorized-keys.js';
 import { openDirectTcpip } from './direct-tcpip.js';
 import { fingerprint } from './fingerprint.js';
 import type { Limits } from './limits.js';
 import { RemoteForwards } from './remote-forwards.js';
+
+const RUNS_AS = userInfo().username;
 
 export type SessionDefaults = Omit<SessionOptions, 'logger' | 'connection' | 'user' | 'limits'>;
 
@@ -81,14 +84,19 @@ export class Connection {
     }
     const print = `${ctx.key.algo} ${fingerprint(ctx.key.data)}`;
     let key: ssh2.ParsedKey | undefined;
+    let withOptions: AuthorizedKeys['withOptions'];
     try {
-      key = findAuthorizedKey(readAuthorizedKeys(this.#options.keyFile).keys, ctx.key.data);
+      const authorized = readAuthorizedKeys(this.#options.keyFile);
+      key = findAuthorizedKey(authorized.keys, ctx.key.data);
+      withOptions = authorized.withOptions;
     } catch (err) {
       this.#refuse(ctx, messageOf(err), 'error');
       return;
     }
     if (!key) {
-      this.#refuse(ctx, `key ${print} is not authorized`);
+      const optioned = withOptions.filter((k) => k.key.getPublicSSH().equals(ctx.key.data));
+      const why = optioned.length ? `: ${optionsRefusal(optioned)}` : '';
+      this.#refuse(ctx, `key ${print} is not authorized${why}`);
       return;
     }
     // Without a signature the client only asks whether this key would do.
@@ -101,7 +109,9 @@ export class Connection {
       return;
     }
     this.#user = ctx.username;
-    this.#log.info(`login accepted for "${ctx.username}" from ${this.#options.peer.address}: key ${print}`);
+    // Commands run as cpud's own user whatever name the client gives.
+    const runsAs = ctx.username === RUNS_AS ? '' : `; commands run as "${RUNS_AS}", cpud's user`;
+    this.#log.info(`login accepted for "${ctx.username}" from ${this.#options.peer.address}: key ${print}${runsAs}`);
     this.#options.onAuthenticated();
     ctx.accept();
   }

@@ -185,7 +185,7 @@ describe('cpu against our cpud, 9P off', () => {
     });
     assert.equal(result.stderr, '');
     assert.equal(result.stdout.toString(), 'via config\n');
-    await daemon.waitForLog(/login accepted for "glenda"/);
+    await daemon.waitForLog(/login accepted for "glenda" .*; commands run as "root", cpud's user/);
   });
 });
 

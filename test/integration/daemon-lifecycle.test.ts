@@ -152,6 +152,37 @@ describe('daemon authentication', () => {
     await daemon.stop();
   });
 
+  it('refuses a key whose line has options it cannot enforce, naming the line', async () => {
+    const daemon = await startDaemon();
+    const stranger = ssh2.utils.parseKey(readFileSync(daemon.keys.strangerKey)) as ssh2.ParsedKey;
+    const blob = stranger.getPublicSSH().toString('base64');
+    appendFileSync(daemon.keys.authorized, `from="10.0.0.1",no-pty ${stranger.type} ${blob}\n`);
+    assert.equal((await runSsh(daemon, ['true'], { key: daemon.keys.strangerKey })).code, 255);
+    await daemon.waitForLog(/is not authorized: line 3 starts with options .*which cpud does not enforce/);
+    assert.equal((await runSsh(daemon, ['true'])).code, 0, 'the plain key on line 2 still works');
+    await daemon.stop();
+  });
+
+  it('warns at start of keys with options, and refuses a file of nothing else', () => {
+    const keys = makeTestKeys();
+    const client = readFileSync(keys.authorized, 'utf8').split('\n')[1]!;
+    const optioned = join(keys.dir, 'optioned');
+    writeFileSync(optioned, `command="echo forced" ${client}\n`);
+    const { status, stderr } = startFails(['-hostkey', keys.hostKey, '-key', optioned]);
+    assert.equal(status, 1);
+    assert.match(stderr, /holds no key cpud can let in: line 1 starts with options/);
+    keys.cleanup();
+  });
+
+  it('refuses a key file that group or others can write', async () => {
+    const keys = makeTestKeys();
+    chmodSync(keys.authorized, 0o666);
+    const { status, stderr } = startFails(['-hostkey', keys.hostKey, '-key', keys.authorized]);
+    assert.equal(status, 1);
+    assert.match(stderr, /is writable by group or others \(mode 0666\).*chmod go-w/);
+    keys.cleanup();
+  });
+
   it('accepts a private key file as the key file, using its public half', async () => {
     const keys = makeTestKeys();
     const privateAsKeys = join(keys.dir, 'client_copy');
