@@ -11,6 +11,7 @@ import { Connection, type SessionDefaults } from './connection.js';
 import type { HostKey } from './host-key.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { PreAuthGate, type Admission } from './pre-auth-gate.js';
+import { redactSshDebug } from './ssh-debug.js';
 
 export interface SshServiceOptions {
   hostKey: HostKey;
@@ -38,7 +39,7 @@ export class SshService {
     this.#limits = options.limits ?? DEFAULT_LIMITS;
     this.#gate = new PreAuthGate(this.#limits, options.logger);
     const debug = options.logger.debugEnabled
-      ? (line: string) => options.logger.debug(`ssh: ${line}`)
+      ? (line: string) => options.logger.debug(`ssh: ${redactSshDebug(line)}`)
       : undefined;
     this.#server = new ssh2.Server(
       { hostKeys: [options.hostKey.privateKey], ident: 'cpud_0.1', debug },

@@ -111,3 +111,15 @@ describe('daemon runs commands for the OpenSSH client', () => {
     await daemon.waitForLog(/command ended: status 4/);
   });
 });
+
+describe('daemon debug log (-d)', () => {
+  it('names the variables a client sends, never their values', async () => {
+    const daemon = await startDaemon({ args: ['-d'] });
+    const secret = randomBytes(12).toString('hex');
+    const result = await runSsh(daemon, ['printenv CPUD_SECRET'], { extra: ['-o', `SetEnv=CPUD_SECRET=${secret}`] });
+    assert.equal(result.stdout.toString(), `${secret}\n`);
+    await daemon.waitForLog(/ssh: .*CHANNEL_REQUEST \(r:\d+, env: CPUD_SECRET=\.\.\.\)/);
+    await daemon.stop();
+    assert.equal(daemon.logs.filter((line) => line.includes(secret)).length, 0);
+  });
+});
