@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { fatalMessage, messageOf } from '../errors.js';
 import { Logger, stderrSink } from '../log/logger.js';
 import { syslogSink } from '../log/syslog-sink.js';
@@ -30,9 +31,16 @@ export async function main(argv: string[]): Promise<void> {
 
   if (flags.keygen) return keygen(flags);
 
+  // The daemon's stderr is never a client's socket (that is the one-connection
+  // role), so with -syslog it still carries what must not be lost: a missing
+  // syslog socket, and the error cpud dies of.
+  const syslogPath = process.env.CPUD_SYSLOG_SOCKET ?? '/dev/log';
+  if (flags.syslog && !existsSync(syslogPath)) {
+    process.stderr.write(`cpud: -syslog: no syslog socket at ${syslogPath}; log lines will be lost\n`);
+  }
   const log = new Logger({
     level: flags.debug ? 'debug' : 'info',
-    sink: flags.syslog ? syslogSink({ path: process.env.CPUD_SYSLOG_SOCKET }) : stderrSink,
+    sink: flags.syslog ? syslogSink({ path: syslogPath }) : stderrSink,
   });
   try {
     if (chooseRole({ pid: process.pid, env: process.env, initFlag: flags.init }) === 'init') {
@@ -44,6 +52,7 @@ export async function main(argv: string[]): Promise<void> {
     await runDaemon(flags, log);
   } catch (err) {
     log.error(fatalMessage(err));
+    if (flags.syslog) process.stderr.write(`cpud: ${fatalMessage(err)}\n`);
     if (process.pid !== 1) process.exit(1);
   }
 }

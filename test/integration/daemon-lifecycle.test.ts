@@ -40,6 +40,19 @@ describe('daemon start-up checks', () => {
     keys.cleanup();
   });
 
+  it('with -syslog and no syslog socket, says so on stderr, and the error it dies of too', () => {
+    const keys = makeTestKeys();
+    const missing = join(keys.dir, 'nope');
+    const socket = join(keys.dir, 'no-syslog.sock');
+    const { status, stderr } = startFails(['-syslog', '-hostkey', keys.hostKey, '-key', missing], {
+      CPUD_SYSLOG_SOCKET: socket,
+    });
+    assert.equal(status, 1);
+    assert.match(stderr, new RegExp(`-syslog: no syslog socket at ${socket}; log lines will be lost`));
+    assert.match(stderr, new RegExp(`cannot read key file "${missing}": no such file`));
+    keys.cleanup();
+  });
+
   it('refuses, as root, a runtime folder under /tmp, which each command namespace replaces', () => {
     assert.equal(process.getuid?.(), 0, 'this check is made as root');
     const keys = makeTestKeys();
