@@ -4,7 +4,8 @@
  * holds anything but a socket is never touched.
  */
 import { connect, createServer, isIP, type Server, type Socket } from 'node:net';
-import { lstatSync, unlinkSync } from 'node:fs';
+import { existsSync, lstatSync, unlinkSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { CpudError, messageOf, systemCodeOf } from '../errors.js';
 
 export interface ListenSpec {
@@ -41,7 +42,7 @@ export async function listen(
     } else {
       throw new CpudError(
         'CPUD_ERR_CFG_LISTEN',
-        `cannot listen on ${describeSpec(spec)}: ${reason(err)}`,
+        `cannot listen on ${describeSpec(spec)}: ${reason(err, spec.network === 'unix')}`,
         {
           cause: err,
         },
@@ -117,6 +118,9 @@ function checkSpec(spec: ListenSpec): void {
       // Nothing there: the usual case.
     }
     if (kind === 'other') throw fail('the path exists and is not a socket (cpud never replaces it)');
+    // Node reports a missing folder as EACCES: name the folder instead.
+    const folder = dirname(resolve(spec.port));
+    if (!existsSync(folder)) throw fail(`folder "${folder}" does not exist`);
     return;
   }
   const family = spec.address ? isIP(spec.address) : 0;
@@ -148,12 +152,12 @@ function describeSpec(spec: ListenSpec): string {
   return `${spec.network} ${spec.address ? `address ${spec.address} ` : ''}port ${spec.port}`;
 }
 
-function reason(err: unknown): string {
+function reason(err: unknown, unix: boolean): string {
   switch (systemCodeOf(err)) {
     case 'EADDRINUSE':
       return 'address already in use (is another cpud running?)';
     case 'EACCES':
-      return 'permission denied (ports below 1024 need root)';
+      return unix ? 'permission denied (cpud cannot write in its folder)' : 'permission denied (ports below 1024 need root)';
     case 'EADDRNOTAVAIL':
       return 'no such address on this host';
     case 'ENOTFOUND':

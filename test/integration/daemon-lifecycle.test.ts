@@ -146,6 +146,21 @@ describe('daemon start-up checks', () => {
   });
 });
 
+describe('daemon listen errors', () => {
+  it('names the missing folder of a unix socket', () => {
+    const keys = makeTestKeys();
+    const path = join(keys.dir, 'no-such-folder', 'cpud.sock');
+    const result = spawnSync(
+      CPUD_BIN,
+      ['-network', 'unix', '-p', path, '-hostkey', keys.hostKey, '-key', keys.authorized],
+      { encoding: 'utf8', timeout: 10_000 },
+    );
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, new RegExp(`unix socket "${path}": folder "${join(keys.dir, 'no-such-folder')}" does not exist`));
+    keys.cleanup();
+  });
+});
+
 describe('daemon authentication', () => {
   it('refuses a key that is not in the key file and logs its fingerprint', async () => {
     const daemon = await startDaemon();
