@@ -31,12 +31,12 @@ export function loadHostKey(path: string): HostKey {
     text = readFileSync(path);
   } catch (err) {
     const code = systemCodeOf(err);
-    if (code === 'ENOENT') throw fail('no such file', err);
+    if (code === 'ENOENT') throw fail(`no such file (make one with "cpud -keygen -hostkey ${path}")`, err);
     if (code === 'EACCES') throw fail('permission denied', err);
     if (code === 'EISDIR') throw fail('it is a folder, expected a key file', err);
     throw fail(messageOf(err), err);
   }
-  if (text.length === 0) throw fail('the file is empty (remove it and cpud makes a new key)');
+  if (text.length === 0) throw fail(`the file is empty (remove it; "cpud -keygen -hostkey ${path}" makes a new key)`);
   if (mode & 0o077) {
     throw fail(`mode ${mode.toString(8).padStart(4, '0')}, expected 0600 (chmod 600 it)`);
   }

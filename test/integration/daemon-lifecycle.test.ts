@@ -65,6 +65,18 @@ describe('daemon start-up checks', () => {
     keys.cleanup();
   });
 
+  it('tells how to make a missing -hostkey, and cpud -keygen makes it', () => {
+    const keys = makeTestKeys();
+    const path = join(keys.dir, 'new_host_key');
+    const { status, stderr } = startFails(['-hostkey', path, '-key', keys.authorized]);
+    assert.equal(status, 1);
+    assert.match(stderr, new RegExp(`no such file \\(make one with "cpud -keygen -hostkey ${path}"\\)`));
+    const keygen = spawnSync(CPUD_BIN, ['-keygen', '-hostkey', path], { encoding: 'utf8' });
+    assert.equal(keygen.status, 0, keygen.stderr);
+    assert.match(keygen.stdout, new RegExp(`created ${path}: ssh-ed25519 SHA256:`));
+    keys.cleanup();
+  });
+
   it('refuses a host key others can read, and one it cannot parse', () => {
     const keys = makeTestKeys();
     chmodSync(keys.hostKey, 0o644);
