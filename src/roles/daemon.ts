@@ -130,7 +130,8 @@ function makeBackend(flags: CpudFlags, log: Logger): Backend {
 }
 
 function drain(backend: Backend, log: Logger, stopping: () => void): void {
-  log.info(`SIGHUP: no new connections; exiting when ${backend.sessions} running sessions end`);
+  const running = backend.sessions === 1 ? 'the running session ends' : `the ${backend.sessions} running sessions end`;
+  log.info(`SIGHUP: no new connections; exiting when ${running}`);
   stopping();
   const check = setInterval(() => {
     if (backend.sessions > 0) return;
@@ -146,10 +147,14 @@ async function shutdown(
   log: Logger,
   options: { stopping: () => Promise<void>; signal: string },
 ): Promise<void> {
-  log.info(`${options.signal}: ending ${backend.sessions} sessions and exiting`);
+  log.info(`${options.signal}: ending ${sessions(backend.sessions)} and exiting`);
   const withdrawn = options.stopping();
   const deadline = setTimeout(() => process.exit(0), SHUTDOWN_DEADLINE_MS);
   deadline.unref();
   await Promise.all([backend.close(), withdrawn]);
   process.exit(0);
+}
+
+function sessions(count: number): string {
+  return `${count} ${count === 1 ? 'session' : 'sessions'}`;
 }

@@ -243,7 +243,7 @@ describe('daemon shutdown', () => {
     const sshExit = new Promise<number | null>((resolve) => ssh.on('exit', (code) => resolve(code)));
     await daemon.waitForLog(/command started/);
     daemon.proc.kill('SIGHUP');
-    await daemon.waitForLog(/SIGHUP/);
+    await daemon.waitForLog(/SIGHUP: no new connections; exiting when the running session ends$/);
     assert.notEqual((await runSsh(daemon, ['true'])).code, 0, 'a new connection must be refused');
     assert.equal(await sshExit, 0);
     assert.equal(out, 'finished\n');
