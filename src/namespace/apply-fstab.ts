@@ -13,7 +13,9 @@ import { runMount } from './run-mount.js';
 export type Report = (line: string) => void;
 
 export async function applyFstab(text: string, report: Report): Promise<void> {
-  const entries = parseFstab(text);
+  const entries = parseFstab(text, (line) =>
+    report(`cpud: CPU_FSTAB line ${line}: fewer than the four fields "what where type options"; skipped`),
+  );
   if (entries.length === 0) return;
 
   // Our private /tmp: nobody else sees the file, and it is gone with us.

@@ -1,7 +1,8 @@
 /**
  * CPU_FSTAB: fstab(5) text, one mount per line (`what where type options
  * freq passno`). Comments and lines of fewer than four fields are skipped,
- * as the Go daemon skips them.
+ * as the Go daemon skips them; `onShort` hears of the latter, so that a
+ * mangled line is reported rather than lost without a word.
  */
 export interface FstabEntry {
   /** 1-based line number in the text, for messages. */
@@ -12,12 +13,15 @@ export interface FstabEntry {
   options: string[];
 }
 
-export function parseFstab(text: string): FstabEntry[] {
+export function parseFstab(text: string, onShort?: (line: number) => void): FstabEntry[] {
   const entries: FstabEntry[] = [];
   text.split('\n').forEach((raw, index) => {
     const hash = raw.indexOf('#');
     const fields = (hash >= 0 ? raw.slice(0, hash) : raw).trim().split(/\s+/).filter(Boolean);
-    if (fields.length < 4) return;
+    if (fields.length < 4) {
+      if (fields.length > 0) onShort?.(index + 1);
+      return;
+    }
     entries.push({
       line: index + 1,
       what: unescapeField(fields[0]),

@@ -54,6 +54,7 @@ describe('per-command private namespace (as root)', () => {
       '/nonexistent-src /opt none bind 0 0',
       'tmpfs /srv tmpfs size=1m 0 0',
       'tmpfs /no/such/mountpoint tmpfs size=1m 0 0',
+      'garbage line here',
     ].join('\n');
     const result = await run(daemon, 'cat /mnt/f; grep " /srv " /proc/self/mounts | cut -d" " -f3', {
       CPU_FSTAB: fstab,
@@ -62,6 +63,7 @@ describe('per-command private namespace (as root)', () => {
     assert.equal(result.stdout, 'bound\ntmpfs\n');
     assert.match(result.stderr, /CPU_FSTAB line 3 \(\/nonexistent-src on \/opt\): .*(No such file|does not exist)/i);
     assert.match(result.stderr, /CPU_FSTAB line 5 \(tmpfs on \/no\/such\/mountpoint\): .*does not exist/i);
+    assert.match(result.stderr, /CPU_FSTAB line 6: fewer than the four fields "what where type options"; skipped/);
     assert.equal(result.code, 0);
   });
 

@@ -16,6 +16,12 @@ describe('fstab parser', () => {
     it(`skips ${JSON.stringify(line)}`, () => assert.deepEqual(parseFstab(line), []));
   }
 
+  it('tells of short lines by number, not of comments and blank lines', () => {
+    const short: number[] = [];
+    parseFstab('# comment\n\na b c\ntmpfs /mnt tmpfs size=1m\n  # x y z w\nonly two\n', (line) => short.push(line));
+    assert.deepEqual(short, [3, 6]);
+  });
+
   it('keeps line numbers across skipped lines and strips trailing comments', () => {
     const entries = parseFstab('# head\n\ntmpfs /mnt tmpfs size=1m 0 0 # small\n');
     assert.equal(entries.length, 1);
