@@ -53,7 +53,7 @@ export class Connection {
     });
     client.on('authentication', (ctx) => this.#authenticate(ctx));
     client.on('ready', () => this.#ready());
-    client.on('error', (err) => this.#log.debug(`connection error: ${err.message}`));
+    client.on('error', (err) => this.#log.info(`connection error: ${explainConnectionError(err.message)}`));
     client.on('close', () => this.#onClose());
   }
 
@@ -181,4 +181,11 @@ export class Connection {
     this.#log.info(`disconnected ${this.#options.peer.address} port ${this.#options.peer.port}`);
     this.#options.onClose();
   }
+}
+
+// ssh2 ends a connection whose peer sends a packet over 35,000 bytes (RFC
+// 4253's minimum), which people meet as one long env value or command line.
+function explainConnectionError(message: string): string {
+  if (message !== 'Bad packet length') return message;
+  return `${message} (a packet over 35,000 bytes, the most ssh2 takes: an env value or command line over ~34 KB?)`;
 }

@@ -65,6 +65,13 @@ describe('daemon runs commands for the OpenSSH client', () => {
     assert.equal(result.stdout.toString(), 'hello world\n');
   });
 
+  it('logs why a packet too large for ssh2 ended a connection, and serves on', async () => {
+    const big = await runSsh(daemon, ['true'], { extra: ['-o', `SetEnv=CPUD_BIG=${'a'.repeat(40_000)}`] });
+    assert.equal(big.code, 255);
+    await daemon.waitForLog(/connection error: Bad packet length \(a packet over 35,000 bytes, the most ssh2 takes/);
+    assert.equal((await runSsh(daemon, ['echo still here'])).stdout.toString(), 'still here\n');
+  });
+
   it('runs a u-root style exec string with a quote inside an argument', async () => {
     const result = await runSsh(daemon, [`'printf' '%s|' 'it'"'"'s' 'a b' '$HOME'`]);
     assert.equal(result.stdout.toString(), "it's|a b|$HOME|");
