@@ -48,7 +48,8 @@ export class SrvProgram {
     const started = Date.now();
     const child = spawn(this.#argv[0], this.#argv.slice(1), { stdio });
     this.#children.add(child);
-    log.info(`connection from ${peer}: started ${this.#argv[0]} (pid ${child.pid ?? '?'})`);
+    // Without a pid the spawn failed: its 'error' says so, not this line.
+    if (child.pid !== undefined) log.info(`connection from ${peer}: started ${this.#argv[0]} (pid ${child.pid})`);
 
     return new Promise((resolve) => {
       child.once('error', (err) => {

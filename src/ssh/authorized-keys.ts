@@ -66,7 +66,13 @@ function parseAuthorizedKeys(path: string): AuthorizedKeys {
   } catch (err) {
     const code = systemCodeOf(err);
     const why =
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : messageOf(err);
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a folder'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : messageOf(err);
     throw new CpudError(
       'CPUD_ERR_CFG_KEYFILE',
       `cannot read key file "${path}": ${why}; put the clients' public keys there or pass -key`,

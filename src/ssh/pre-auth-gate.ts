@@ -28,9 +28,9 @@ export class PreAuthGate {
   }
 
   /** Returns undefined when the socket was refused (and destroyed). */
-  admit(socket: Socket, peer: string): Admission | undefined {
+  admit(socket: Socket, peer: string, log: Logger = this.#log): Admission | undefined {
     if (shouldDropStartup(this.#pending, this.#limits.startups)) {
-      this.#log.info(`connection from ${peer} dropped: ${this.#pending} connections not yet logged in`);
+      log.info(`connection from ${peer} dropped: ${this.#pending} connections not yet logged in`);
       socket.destroy();
       return undefined;
     }
@@ -44,7 +44,7 @@ export class PreAuthGate {
       clearTimeout(timer);
     };
     const timer = setTimeout(() => {
-      this.#log.info(`connection from ${peer} closed: no login within ${this.#limits.loginGraceMs / 1000}s`);
+      log.info(`connection from ${peer} closed: no login within ${this.#limits.loginGraceMs / 1000}s`);
       release();
       socket.destroy();
     }, this.#limits.loginGraceMs);

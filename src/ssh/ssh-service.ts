@@ -63,7 +63,7 @@ export class SshService {
     const log = this.#options.logger.child(id);
     const peer = `${bare(socket.remoteAddress) || 'unix'}${socket.remotePort ? ` port ${socket.remotePort}` : ''}`;
     socket.on('error', (err) => log.debug(`socket error: ${err.message}`));
-    const admission = this.#gate.admit(socket, peer);
+    const admission = this.#gate.admit(socket, peer, log);
     if (!admission) return;
     log.info(`connection from ${peer}`);
     this.#ids.set(socket, id);

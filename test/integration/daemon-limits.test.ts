@@ -25,7 +25,7 @@ describe('daemon limits', () => {
     socket.on('data', () => {});
     const after = await closed(socket);
     assert.ok(after >= 800 && after < 5000, `closed after ${after} ms`);
-    await daemon.waitForLog(/closed: no login within 1s/);
+    await daemon.waitForLog(/: c\d+: connection from 127\.0\.0\.1 port \d+ closed: no login within 1s/);
     await daemon.stop();
   });
 

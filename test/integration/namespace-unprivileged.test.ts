@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { chownSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { startDaemon } from '../helpers/daemon.js';
 import { makeTestKeys } from '../helpers/keys.js';
+import { CPUD_BIN } from '../helpers/paths.js';
 import { collect, connectClient, exec } from '../helpers/ssh2-client.js';
 
 const NOBODY = 65534;
@@ -33,5 +35,21 @@ describe('cpud without root', () => {
       await daemon.stop();
       keys.cleanup();
     }
+  });
+
+  it('says "permission denied" for a key file it cannot read', () => {
+    const keys = makeTestKeys();
+    chownSync(keys.dir, NOBODY, NOBODY);
+    for (const name of readdirSync(keys.dir)) chownSync(join(keys.dir, name), NOBODY, NOBODY);
+    chmodSync(keys.authorized, 0o000);
+    const result = spawnSync(
+      'setpriv',
+      [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', CPUD_BIN, '-p', '0', '-addr', '127.0.0.1',
+        '-hostkey', keys.hostKey, '-key', keys.authorized],
+      { encoding: 'utf8', timeout: 10_000 },
+    );
+    keys.cleanup();
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, new RegExp(`cannot read key file "${keys.authorized}": permission denied;`));
   });
 });
