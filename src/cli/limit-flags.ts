@@ -8,6 +8,9 @@ import type { FlagSpec } from './go-flags.js';
 import { parseGoDuration } from './go-duration.js';
 import type { FlagValues } from './parse-flags.js';
 
+// Go's flag package refuses ints out of range; counts past 2^31-1 are typos.
+const MAX_COUNT = 2 ** 31 - 1;
+
 export const LIMIT_FLAGS: readonly FlagSpec[] = [
   {
     name: 'loginGraceTime',
@@ -64,6 +67,7 @@ export function limitsFrom(values: FlagValues): Limits {
   for (const name of ['maxAuthTries', 'maxSessions', 'maxForwards']) {
     const n = values[name] as number;
     if (!Number.isInteger(n) || n < 1) throw flagError(`flag "-${name}": "${n}" must be 1 or more`);
+    if (n > MAX_COUNT) throw flagError(`flag "-${name}": "${values[name]}" is out of range (at most ${MAX_COUNT})`);
   }
   return {
     ...DEFAULT_LIMITS,

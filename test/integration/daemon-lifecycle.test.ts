@@ -126,6 +126,12 @@ describe('daemon start-up checks', () => {
     assert.match(stderr, /-hostkey FILE/);
   });
 
+  it('exits 2 on a count out of range', () => {
+    const { status, stderr } = startFails(['-maxSessions', '99999999999999999999']);
+    assert.equal(status, 2);
+    assert.match(stderr, /flag "-maxSessions": "\d+" is out of range \(at most 2147483647\)/);
+  });
+
   it('lists every flag with its default on -h', () => {
     const result = spawnSync(CPUD_BIN, ['-h'], { encoding: 'utf8' });
     assert.equal(result.status, 0);
