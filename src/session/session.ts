@@ -48,6 +48,7 @@ export class Session {
   #command: RunningCommand | undefined;
   #started = false;
   #closed = false;
+  #envRefusals = 0;
   #killTimer: NodeJS.Timeout | undefined;
   #markEnded!: () => void;
   /** Settles when the session is over: its command reported, or none ran. */
@@ -65,7 +66,10 @@ export class Session {
         accept?.();
         return;
       }
-      this.#log.info(`env request refused: ${refusal}`);
+      // One line at info per session: a client can send a thousand.
+      const later = this.#envRefusals++ > 0;
+      if (later) this.#log.debug(`env request refused: ${refusal}`);
+      else this.#log.info(`env request refused: ${refusal} (any more in this session are logged with -d)`);
       reject?.();
     });
     session.on('pty', (accept, reject, info) => this.#onPty(accept, reject, info));
@@ -288,8 +292,12 @@ function drained(stream: NodeJS.WritableStream): Promise<void> {
   });
 }
 
+// A command line may be 30 KB or more: one log line keeps its head.
+const LOGGED_COMMAND_CHARS = 200;
+
 function describe(request: ExecRequest): string {
-  if (request.shellCommand !== undefined) return JSON.stringify(request.shellCommand);
-  if (request.argv.length === 0) return 'login shell';
-  return JSON.stringify(request.argv.join(' '));
+  if (request.argv.length === 0 && request.shellCommand === undefined) return 'login shell';
+  const text = request.shellCommand ?? request.argv.join(' ');
+  if (text.length <= LOGGED_COMMAND_CHARS) return JSON.stringify(text);
+  return `${JSON.stringify(text.slice(0, LOGGED_COMMAND_CHARS))}... (${text.length} characters)`;
 }

@@ -72,6 +72,13 @@ describe('daemon runs commands for the OpenSSH client', () => {
     assert.equal((await runSsh(daemon, ['echo still here'])).stdout.toString(), 'still here\n');
   });
 
+  it('logs the head of a long command line, with its length', async () => {
+    const command = `true ${'x'.repeat(20_000)}`;
+    assert.equal((await runSsh(daemon, [command])).code, 0);
+    const line = await daemon.waitForLog(/command started: "true x+"\.\.\. \(20005 characters\)/);
+    assert.ok(line.length < 400, `a ${line.length}-character log line`);
+  });
+
   it('runs a u-root style exec string with a quote inside an argument', async () => {
     const result = await runSsh(daemon, [`'printf' '%s|' 'it'"'"'s' 'a b' '$HOME'`]);
     assert.equal(result.stdout.toString(), "it's|a b|$HOME|");

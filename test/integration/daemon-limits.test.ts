@@ -107,9 +107,21 @@ describe('daemon limits', () => {
     const result = await collect(channel);
     assert.equal(result.stdout, '0-absent\n');
     assert.equal(result.code, 0);
-    await daemon.waitForLog(/env request refused: variable "V1024": more than 1024 variables/);
+    await daemon.waitForLog(/env request refused: variable "V1024": more than 1024 variables \(any more in this session are logged with -d\)/);
     client.end();
     await daemon.stop();
+    assert.equal(daemon.logs.filter((l) => l.includes('env request refused')).length, 1);
+  });
+
+  it('logs every refused env request with -d', async () => {
+    const daemon = await startDaemon({ args: ['-d'] });
+    const client = await connectClient(daemon);
+    const env: Record<string, string> = {};
+    for (let i = 0; i < 1030; i++) env[`V${i}`] = String(i);
+    await collect(await exec(client, 'true', { env }));
+    client.end();
+    await daemon.stop();
+    assert.equal(daemon.logs.filter((l) => l.includes('env request refused')).length, 6);
   });
 
 });
