@@ -11,6 +11,7 @@ import { helpText, parseFlags, type ParseFlagsOptions } from './parse-flags.js';
 
 export const CPU_FLAGS: readonly FlagSpec[] = [
   { name: 'd', type: 'boolean', description: 'debug: one line per step of the session on stderr' },
+  { name: 'version', type: 'boolean', description: 'print the version and exit' },
   {
     name: 'dbg9p',
     type: 'boolean',

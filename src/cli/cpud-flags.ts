@@ -12,6 +12,7 @@ import { parseFlags, helpText, type ParseFlagsOptions } from './parse-flags.js';
 
 export const CPUD_FLAGS: readonly FlagSpec[] = [
   { name: 'd', type: 'boolean', description: 'debug log: protocol detail, one line per event' },
+  { name: 'version', type: 'boolean', description: 'print the version and exit' },
   { name: 'dbg9p', type: 'boolean', description: 'log 9P mount options and outcome' },
   {
     name: 'hostkey',

@@ -5,6 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CpudError } from '../errors.js';
 import { normalizeGoFlags, type FlagSpec } from './go-flags.js';
+import { versionLine } from './version.js';
 
 export type FlagValues = Record<string, string | boolean | number | undefined>;
 
@@ -21,7 +22,7 @@ export interface ParseFlagsOptions {
   positionals?: boolean;
 }
 
-/** Thrown when -h was asked for: `text` is the help to print, exit 0. */
+/** Thrown when -h (or -version) was asked for: `text` is what to print, exit 0. */
 export class HelpRequested extends Error {
   constructor(readonly text: string) {
     super('help requested');
@@ -36,6 +37,9 @@ export function parseFlags(
   const command = buildCommand(specs, options);
   const normalized = normalizeGoFlags(argv, specs, { stopAtPositional: options.positionals });
   if (normalized.includes('--help')) throw new HelpRequested(command.helpInformation());
+  if (specs.some((s) => s.name === 'version') && normalized.includes('--version')) {
+    throw new HelpRequested(versionLine(options.program));
+  }
 
   try {
     command.parse(normalized, { from: 'user' });

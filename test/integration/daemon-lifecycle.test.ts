@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { startDaemon } from '../helpers/daemon.js';
 import { makeTestKeys } from '../helpers/keys.js';
-import { CPUD_BIN } from '../helpers/paths.js';
+import { CPUD_BIN, REPO } from '../helpers/paths.js';
 import { runSsh, spawnSsh } from '../helpers/ssh.js';
 import { pidsMatching, waitUntil } from '../helpers/wait.js';
 import ssh2 from 'ssh2';
@@ -130,6 +130,15 @@ describe('daemon start-up checks', () => {
     const { status, stderr } = startFails(['-maxSessions', '99999999999999999999']);
     assert.equal(status, 2);
     assert.match(stderr, /flag "-maxSessions": "\d+" is out of range \(at most 2147483647\)/);
+  });
+
+  it('prints the version of package.json on -version, for cpud and cpu', () => {
+    const { version } = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
+    for (const [bin, name] of [[CPUD_BIN, 'cpud'], [join(REPO, 'bin', 'cpu'), 'cpu']] as const) {
+      const result = spawnSync(bin, ['-version'], { encoding: 'utf8' });
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(result.stdout, `${name} ${version} (node ${process.version})\n`);
+    }
   });
 
   it('lists every flag with its default on -h', () => {
