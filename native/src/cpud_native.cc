@@ -95,6 +95,21 @@ Napi::Value Pipe(const Napi::CallbackInfo& info) {
   return result;
 }
 
+// socketPair(): [fd, fd] of a connected AF_UNIX stream pair, both
+// close-on-exec, or -errno. For a command whose output may come from the
+// client's 9P files (see src/session/command-pipes.ts): the two ends of a
+// socketpair share no lock, where a pipe's writer holds the pipe's mutex
+// for as long as it takes to fetch the bytes it splices in.
+Napi::Value SocketPair(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fds[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) return Napi::Number::New(env, -errno);
+  Napi::Array result = Napi::Array::New(env, 2);
+  result.Set(uint32_t{0}, Napi::Number::New(env, fds[0]));
+  result.Set(uint32_t{1}, Napi::Number::New(env, fds[1]));
+  return result;
+}
+
 // mallocTrim(): gives the C heap's free pages back to the kernel
 // (malloc_trim(0)); returns 1 when some were released. A stream of command
 // output grows glibc's heap by tens of MB through Node's buffers, and glibc
@@ -110,6 +125,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("linkUp", Napi::Function::New(env, LinkUp));
   exports.Set("setChildSubreaper", Napi::Function::New(env, SetChildSubreaper));
   exports.Set("pipe", Napi::Function::New(env, Pipe));
+  exports.Set("socketPair", Napi::Function::New(env, SocketPair));
   exports.Set("mallocTrim", Napi::Function::New(env, MallocTrim));
   return exports;
 }

@@ -5,6 +5,13 @@
  * pipe (measured with `head -c 2G /dev/zero`): when streaming, the daemon
  * is the bottleneck. The buffers are grown so that one output read takes
  * several SSH packets' worth, which the SSH layer then sends in one writev.
+ *
+ * A command that sees the client's files over 9P gets socketpairs instead:
+ * their bytes come through this daemon, and a pipe's writer holds the pipe's
+ * mutex while it fetches what it splices in (sendfile from a 9P file, as
+ * busybox cat does), so the daemon's read of that pipe, even a non-blocking
+ * one, would wait uninterruptibly for the 9P reply it alone can forward.
+ * The ends of a socketpair share no such lock.
  */
 import { closeSync } from 'node:fs';
 import { Socket } from 'node:net';
@@ -29,9 +36,12 @@ export interface OutputPipe extends CommandEnd {
   destroy(): void;
 }
 
+/** `socket` where the command's data may come through the daemon itself (9P). */
+export type PipeKind = 'pipe' | 'socket';
+
 /** Everything read is written to `sink`, pausing while it is full, until EOF. */
-export function openOutputPipe(sink: Writable): OutputPipe {
-  const [readFd, writeFd] = makePipe();
+export function openOutputPipe(sink: Writable, kind: PipeKind = 'pipe'): OutputPipe {
+  const [readFd, writeFd] = makePipe(kind);
   let dropping = false;
   // `onread` (Node >= 12) is missing from @types/node's constructor options.
   const reader = new Socket({
@@ -70,14 +80,15 @@ export interface InputPipe extends CommandEnd {
   readonly writer: Socket;
 }
 
-export function openInputPipe(): InputPipe {
-  const [readFd, writeFd] = makePipe();
+export function openInputPipe(kind: PipeKind = 'pipe'): InputPipe {
+  const [readFd, writeFd] = makePipe(kind);
   const writer = new Socket({ fd: writeFd, readable: false, writable: true });
   return { ...commandEnd(readFd), writer };
 }
 
-function makePipe(): [number, number] {
-  const fds = loadNative().pipe(PIPE_CAPACITY);
+function makePipe(kind: PipeKind): [number, number] {
+  const native = loadNative();
+  const fds = kind === 'pipe' ? native.pipe(PIPE_CAPACITY) : native.socketPair();
   if (typeof fds === 'number') {
     throw new CpudError('CPUD_ERR_SESSION_SPAWN', `cannot make a pipe for the command (errno ${-fds})`);
   }

@@ -1,11 +1,12 @@
 /**
- * A command without a terminal: real pipes for stdin, stdout and stderr
- * (command-pipes.ts). The command is started with setsid (detached), so its
+ * A command without a terminal: real pipes for stdin, stdout and stderr,
+ * or socketpairs where the command sees the client's files (both in
+ * command-pipes.ts). The command is started with setsid (detached), so its
  * process group is its pid and a vanished client can end all of it.
  */
 import { spawn } from 'node:child_process';
 import type { Duplex, Writable } from 'node:stream';
-import { openInputPipe, openOutputPipe, type InputPipe, type OutputPipe } from './command-pipes.js';
+import { openInputPipe, openOutputPipe, type InputPipe, type OutputPipe, type PipeKind } from './command-pipes.js';
 import type { HelperCommand } from './helper-command.js';
 import { signalGroup, type CommandExit, type RunningCommand } from './running-command.js';
 
@@ -15,10 +16,10 @@ export interface PipeChannel extends Duplex {
 
 export function startPipeCommand(
   helper: HelperCommand,
-  options: { channel: PipeChannel; env: Record<string, string> },
+  options: { channel: PipeChannel; env: Record<string, string>; pipeKind?: PipeKind },
 ): RunningCommand {
   const { channel } = options;
-  const { stdin, stdout, stderr } = openPipes(channel);
+  const { stdin, stdout, stderr } = openPipes(channel, options.pipeKind ?? 'pipe');
   const all = [stdin, stdout, stderr];
   let child;
   try {
@@ -74,12 +75,15 @@ export function startPipeCommand(
   };
 }
 
-function openPipes(channel: PipeChannel): { stdin: InputPipe; stdout: OutputPipe; stderr: OutputPipe } {
-  const stdin = openInputPipe();
+function openPipes(
+  channel: PipeChannel,
+  kind: PipeKind,
+): { stdin: InputPipe; stdout: OutputPipe; stderr: OutputPipe } {
+  const stdin = openInputPipe(kind);
   try {
-    const stdout = openOutputPipe(channel);
+    const stdout = openOutputPipe(channel, kind);
     try {
-      return { stdin, stdout, stderr: openOutputPipe(channel.stderr) };
+      return { stdin, stdout, stderr: openOutputPipe(channel.stderr, kind) };
     } catch (err) {
       stdout.closeCommandEnd();
       stdout.destroy();

@@ -166,7 +166,7 @@ export class Session {
       this.#command =
         pty && this.#pty
           ? pty.startPtyCommand(helper, { channel, env, term: this.#pty.term, size: this.#pty.size })
-          : startPipeCommand(helper, { channel, env });
+          : startPipeCommand(helper, { channel, env, pipeKind: configPath ? 'socket' : 'pipe' });
     } catch (err) {
       if (configPath) removeRemoteConfig(configPath);
       channel.stderr.write(`cpud: cannot start the command: ${messageOf(err)}\r\n`);

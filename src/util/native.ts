@@ -14,6 +14,8 @@ export interface CpudNative {
   setChildSubreaper(): number;
   /** pipe2(O_CLOEXEC) grown to `capacity` bytes: [readFd, writeFd], or -errno. */
   pipe(capacity: number): [number, number] | number;
+  /** socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC): two connected ends, or -errno. */
+  socketPair(): [number, number] | number;
   /** malloc_trim(0): 1 when pages went back to the kernel. */
   mallocTrim(): number;
 }

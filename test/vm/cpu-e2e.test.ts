@@ -103,6 +103,25 @@ describe('cpu against cpud as PID 1 in a VM', () => {
     assert.equal(readFileSync(join(shared, 'from-vm.txt'), 'utf8'), 'written in the VM\n');
   });
 
+  it('streams a host file that the command sends from 9P to its output (sendfile)', async (t) => {
+    // busybox cat sendfile()s into its stdout. Were that stdout a pipe, the
+    // writer would hold the pipe's lock while the 9P read it waits for
+    // crosses the daemon, whose read of the same pipe then blocks in the
+    // kernel: the daemon hung here, now and then, before socketpairs.
+    const size = 2 * 1024 * 1024;
+    writeFileSync(join(shared, 'big.bin'), Buffer.alloc(size, 'x'));
+    const guestFile = `/tmp/cpu${shared}/big.bin`;
+    const rounds = 8;
+    const result = await runCpu(target, {
+      flags: NONE,
+      command: ['sh', '-c', `for i in ${'x '.repeat(rounds)}; do cat ${guestFile}; done`],
+      timeoutMs: STEP_MS,
+    });
+    figure(t, `${rounds} x 2 MiB cat from 9P`, result.ms);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout.length, rounds * size);
+  });
+
   it('runs a program that exists only on the host, under the default namespace', async (t) => {
     const program = '#!/bin/sh\necho "host-only program on $(cat /proc/sys/kernel/hostname)"\n';
     writeFileSync(hostOnly, program, { mode: 0o755 });
