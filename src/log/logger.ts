@@ -64,10 +64,28 @@ export class Logger {
 
   #write(level: LogLevel, message: string): void {
     if (RANK[level] > RANK[this.#level]) return;
-    // One event, one line: a newline inside a message would forge a second one.
-    const text = message.replace(/[\r\n]+/g, ' ');
+    const text = fitLogLine(message);
     this.#sink(level, this.#prefix ? `${this.#prefix}: ${text}` : text);
   }
+}
+
+// Messages quote what clients send (user names, commands, ssh2's packet
+// dumps): capped, so that one client cannot grow the log by 30 KB a line.
+const MAX_MESSAGE_CHARS = 2000;
+
+/**
+ * One event, one line, and nothing a terminal would act on: a newline would
+ * forge a second line, an escape sequence would repaint the operator's
+ * screen. Other control bytes are written as \xNN.
+ */
+export function fitLogLine(message: string): string {
+  const clipped =
+    message.length > MAX_MESSAGE_CHARS
+      ? `${message.slice(0, MAX_MESSAGE_CHARS)}... (${message.length} characters)`
+      : message;
+  return clipped
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 export function stderrSink(level: LogLevel, line: string): void {

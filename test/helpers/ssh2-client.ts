@@ -6,12 +6,16 @@ import { readFileSync } from 'node:fs';
 import ssh2 from 'ssh2';
 import type { TestDaemon } from './daemon.js';
 
-export function connectClient(daemon: TestDaemon, key = daemon.keys.clientKey): Promise<ssh2.Client> {
+export function connectClient(
+  daemon: TestDaemon,
+  key = daemon.keys.clientKey,
+  username = 'tester',
+): Promise<ssh2.Client> {
   return new Promise((resolve, reject) => {
     const client = new ssh2.Client();
     client.once('ready', () => resolve(client));
     client.once('error', reject);
-    client.connect({ host: '127.0.0.1', port: daemon.port, username: 'tester', privateKey: readFileSync(key) });
+    client.connect({ host: '127.0.0.1', port: daemon.port, username, privateKey: readFileSync(key) });
   });
 }
 

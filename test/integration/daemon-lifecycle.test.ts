@@ -8,6 +8,7 @@ import { startDaemon } from '../helpers/daemon.js';
 import { makeTestKeys } from '../helpers/keys.js';
 import { CPUD_BIN, REPO } from '../helpers/paths.js';
 import { runSsh, spawnSsh } from '../helpers/ssh.js';
+import { connectClient } from '../helpers/ssh2-client.js';
 import { pidsMatching, waitUntil } from '../helpers/wait.js';
 import ssh2 from 'ssh2';
 
@@ -195,6 +196,17 @@ describe('daemon authentication', () => {
     assert.equal(result.code, 255);
     assert.match(result.stderr, /Permission denied \(publickey\)/);
     await daemon.waitForLog(/login refused for "\S+" from 127\.0\.0\.1: key ssh-ed25519 SHA256:\S+ is not authorized/);
+    await daemon.stop();
+  });
+
+  it('logs a hostile user name as one escaped, capped line', async () => {
+    const daemon = await startDaemon();
+    const name = `root\ncpud[1]: info: forged \x1b[31mred${'n'.repeat(5000)}`;
+    await assert.rejects(connectClient(daemon, daemon.keys.strangerKey, name));
+    const line = await daemon.waitForLog(/login refused for "root/);
+    assert.match(line, /login refused for "root cpud\[1\]: info: forged \\x1b\[31mredn+\.\.\. \(\d+ characters\)$/);
+    assert.ok(line.length < 2100, `a ${line.length}-character line`);
+    assert.equal(daemon.logs.filter((l) => l.includes('forged')).length, 1);
     await daemon.stop();
   });
 
