@@ -38,6 +38,7 @@ export class Connection {
   /** Session channels not yet closed: what MaxSessions counts (sshd counts channels too). */
   #openChannels = 0;
   #user = '';
+  #failed = false;
   #closed = false;
   #sessionCount = 0;
   #failures = 0;
@@ -53,7 +54,13 @@ export class Connection {
     });
     client.on('authentication', (ctx) => this.#authenticate(ctx));
     client.on('ready', () => this.#ready());
-    client.on('error', (err) => this.#log.info(`connection error: ${explainConnectionError(err.message)}`));
+    // ssh2 may go on reporting what it had already read after the first
+    // error (one line per 64 KB of a too-large packet): the first says why.
+    client.on('error', (err) => {
+      if (this.#failed) this.#log.debug(`connection error: ${err.message}`);
+      else this.#log.info(`connection error: ${explainConnectionError(err.message)}`);
+      this.#failed = true;
+    });
     client.on('close', () => this.#onClose());
   }
 
@@ -185,7 +192,15 @@ export class Connection {
 
 // ssh2 ends a connection whose peer sends a packet over 35,000 bytes (RFC
 // 4253's minimum), which people meet as one long env value or command line.
+// It says "Bad packet length" for a length it cannot read as well, and
+// gives the number only sometimes.
+const MAX_PACKET = 35_000;
+
 function explainConnectionError(message: string): string {
-  if (message !== 'Bad packet length') return message;
-  return `${message} (a packet over 35,000 bytes, the most ssh2 takes: an env value or command line over ~34 KB?)`;
+  const match = /^Bad packet length(?:: (\d+))?$/.exec(message);
+  if (!match) return message;
+  const length = match[1] === undefined ? undefined : Number(match[1]);
+  if (length !== undefined && length <= MAX_PACKET) return message;
+  const size = length === undefined ? 'a packet too large or malformed' : 'a packet over 35,000 bytes';
+  return `${message} (${size}; ssh2 takes none over 35,000 bytes: an env value or command line over ~34 KB?)`;
 }

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { REPO } from '../helpers/paths.js';
 import { runSsh } from '../helpers/ssh.js';
 
 describe('daemon runs commands for the OpenSSH client', () => {
@@ -68,7 +73,7 @@ describe('daemon runs commands for the OpenSSH client', () => {
   it('logs why a packet too large for ssh2 ended a connection, and serves on', async () => {
     const big = await runSsh(daemon, ['true'], { extra: ['-o', `SetEnv=CPUD_BIG=${'a'.repeat(40_000)}`] });
     assert.equal(big.code, 255);
-    await daemon.waitForLog(/connection error: Bad packet length \(a packet over 35,000 bytes, the most ssh2 takes/);
+    await daemon.waitForLog(/connection error: Bad packet length(: \d+)? \(a packet .*; ssh2 takes none over 35,000 bytes/);
     assert.equal((await runSsh(daemon, ['echo still here'])).stdout.toString(), 'still here\n');
   });
 
@@ -77,6 +82,21 @@ describe('daemon runs commands for the OpenSSH client', () => {
     assert.equal((await runSsh(daemon, [command])).code, 0);
     const line = await daemon.waitForLog(/command started: "true x+"\.\.\. \(20005 characters\)/);
     assert.ok(line.length < 400, `a ${line.length}-character log line`);
+  });
+
+  it('says once why a connection ended, however much of a huge packet was sent', async () => {
+    // The cpu client sends a -fstab file as one env request: 2 MB here.
+    const fstab = join(daemon.keys.dir, 'huge-fstab');
+    writeFileSync(fstab, '#'.repeat(2_000_000));
+    const cpu = spawn(join(REPO, 'bin', 'cpu'), [
+      '-9p=false', '-key', daemon.keys.clientKey, '-p', String(daemon.port), '-fstab', fstab, '127.0.0.1', 'true',
+    ], { cwd: '/', stdio: ['ignore', 'ignore', 'ignore'] });
+    const [status] = (await once(cpu, 'close')) as [number | null];
+    assert.equal(status, 255);
+    const first = await daemon.waitForLog(/c\d+: connection error: Bad packet length: 2000\d+ \(a packet over 35,000 bytes/);
+    const id = /(c\d+): connection error/.exec(first)![1];
+    assert.equal((await runSsh(daemon, ['echo still here'])).stdout.toString(), 'still here\n');
+    assert.equal(daemon.logs.filter((l) => l.includes(`${id}: connection error`)).length, 1);
   });
 
   it('runs a u-root style exec string with a quote inside an argument', async () => {
