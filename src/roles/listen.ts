@@ -105,12 +105,17 @@ function bind(server: Server, spec: ListenSpec): Promise<void> {
   });
 }
 
+const MAX_SOCKET_PATH = 107;
+
 // Refuses what the kernel would accept but the operator did not mean.
 function checkSpec(spec: ListenSpec): void {
   const fail = (why: string): CpudError =>
     new CpudError('CPUD_ERR_CFG_LISTEN', `cannot listen on ${describeSpec(spec)}: ${why}`);
   if (spec.network === 'unix') {
     if (spec.port === '') throw fail('the socket path (-p) is empty');
+    // sun_path holds 108 bytes with the NUL; Node cuts a longer path short.
+    const bytes = Buffer.byteLength(spec.port);
+    if (bytes > MAX_SOCKET_PATH) throw fail(`the path is ${bytes} bytes; Linux takes at most ${MAX_SOCKET_PATH}`);
     let kind: 'none' | 'socket' | 'other' = 'none';
     try {
       kind = lstatSync(spec.port).isSocket() ? 'socket' : 'other';

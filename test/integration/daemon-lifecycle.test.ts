@@ -175,6 +175,19 @@ describe('daemon start-up checks', () => {
 });
 
 describe('daemon listen errors', () => {
+  it('refuses a unix socket path longer than Linux takes, rather than cut it', () => {
+    const keys = makeTestKeys();
+    const path = join(keys.dir, 'a'.repeat(120));
+    const result = spawnSync(
+      CPUD_BIN,
+      ['-network', 'unix', '-p', path, '-hostkey', keys.hostKey, '-key', keys.authorized],
+      { encoding: 'utf8', timeout: 10_000 },
+    );
+    keys.cleanup();
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /the path is \d+ bytes; Linux takes at most 107/);
+  });
+
   it('names the missing folder of a unix socket', () => {
     const keys = makeTestKeys();
     const path = join(keys.dir, 'no-such-folder', 'cpud.sock');
