@@ -6,6 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import ssh2 from 'ssh2';
 import { CpudError, messageOf, systemCodeOf } from '../errors.js';
+import { untrustedBecause } from './file-trust.js';
 
 type ParsedKey = ssh2.ParsedKey;
 
@@ -40,23 +41,15 @@ export function readAuthorizedKeys(path: string): AuthorizedKeys {
   const hit = cache.get(path);
   if (hit && hit.stamp === stamp) return hit.keys;
 
-  if (stamp) refuseWritableByOthers(path);
+  if (stamp) refuseUntrusted(path);
   const keys = parseAuthorizedKeys(path);
   if (stamp) cache.set(path, { stamp, keys });
   return keys;
 }
 
-// As sshd's StrictModes: a key file others may write lets them add a key.
-function refuseWritableByOthers(path: string): void {
-  const st = statSync(path);
-  if (st.isFile() && (st.mode & 0o022) !== 0) {
-    const mode = (st.mode & 0o777).toString(8).padStart(4, '0');
-    throw new CpudError(
-      'CPUD_ERR_CFG_KEYFILE',
-      `key file "${path}" is writable by group or others (mode ${mode}), who could add their own key: ` +
-        `run "chmod go-w ${path}"`,
-    );
-  }
+function refuseUntrusted(path: string): void {
+  const why = untrustedBecause(path);
+  if (why) throw new CpudError('CPUD_ERR_CFG_KEYFILE', `key file "${path}" is refused: ${why}`);
 }
 
 function parseAuthorizedKeys(path: string): AuthorizedKeys {

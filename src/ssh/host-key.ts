@@ -7,6 +7,7 @@ import { makeFolder } from '../util/make-folder.js';
 import { dirname } from 'node:path';
 import ssh2 from 'ssh2';
 import { CpudError, messageOf, systemCodeOf } from '../errors.js';
+import { untrustedBecause } from './file-trust.js';
 import { fingerprint } from './fingerprint.js';
 import { generateEd25519 } from './generate-key.js';
 
@@ -40,6 +41,8 @@ export function loadHostKey(path: string): HostKey {
   if (mode & 0o077) {
     throw fail(`mode ${mode.toString(8).padStart(4, '0')}, expected 0600 (chmod 600 it)`);
   }
+  const untrusted = untrustedBecause(path);
+  if (untrusted) throw fail(untrusted);
 
   const parsed = ssh2.utils.parseKey(text);
   const key = Array.isArray(parsed) ? parsed[0] : parsed;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -259,7 +259,28 @@ describe('daemon authentication', () => {
     chmodSync(keys.authorized, 0o666);
     const { status, stderr } = startFails(['-hostkey', keys.hostKey, '-key', keys.authorized]);
     assert.equal(status, 1);
-    assert.match(stderr, /is writable by group or others \(mode 0666\).*chmod go-w/);
+    assert.match(stderr, /is refused: group or others may write it \(mode 0666\): run "chmod go-w/);
+    keys.cleanup();
+  });
+
+  it('refuses key files another user owns, or in a folder others may write (StrictModes)', () => {
+    const keys = makeTestKeys();
+    chownSync(keys.authorized, 65534, 65534);
+    const owned = startFails(['-hostkey', keys.hostKey, '-key', keys.authorized]);
+    assert.equal(owned.status, 1);
+    assert.match(owned.stderr, /is refused: it is owned by uid 65534, neither root nor cpud's user/);
+    chownSync(keys.authorized, 0, 0);
+    chownSync(keys.hostKey, 65534, 65534);
+    assert.match(
+      startFails(['-hostkey', keys.hostKey, '-key', keys.authorized]).stderr,
+      /cannot read host key .*: it is owned by uid 65534/,
+    );
+    chownSync(keys.hostKey, 0, 0);
+    chmodSync(keys.dir, 0o777);
+    const open = startFails(['-hostkey', keys.hostKey, '-key', keys.authorized]);
+    assert.equal(open.status, 1);
+    assert.match(open.stderr, /group or others may write folder ".*" \(mode 0777\)/);
+    chmodSync(keys.dir, 0o700);
     keys.cleanup();
   });
 
