@@ -146,6 +146,7 @@ export class Session {
       request = parseExecString(text);
     } catch (err) {
       const message = err instanceof CpudError ? err.message : `exec: ${messageOf(err)}`;
+      this.#log.info(`exec refused: ${message}`);
       channel.stderr.write(`cpud: ${message}\r\n`);
       await this.#finish(channel, { code: 2 }, Date.now());
       return;

@@ -120,6 +120,7 @@ describe('daemon runs commands for the OpenSSH client', () => {
     const result = await runSsh(daemon, [`echo 'unterminated`]);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /unterminated single quote/);
+    await daemon.waitForLog(/s\d+: exec refused: .*unterminated single quote/);
   });
 
   it('gives the command no descriptor above 2, with pipes and with a pty', async () => {
