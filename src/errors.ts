@@ -56,3 +56,17 @@ export function systemCodeOf(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;
 }
+
+/** Why a file could not be read, in words: the usual errnos, else Node's message. */
+export function fileErrorWords(err: unknown): string {
+  switch (systemCodeOf(err)) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a folder';
+    default:
+      return messageOf(err);
+  }
+}

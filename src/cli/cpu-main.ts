@@ -63,7 +63,9 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     terminal?.restore();
     log.error(err instanceof CpudError ? err.message : `unexpected failure: ${messageOf(err)}`);
-    status = FAILED;
+    // A flag's value found wrong only once used (an -fstab file to read) is
+    // still a usage error.
+    status = err instanceof CpudError && err.code === 'CPUD_ERR_CFG_FLAG' ? USAGE : FAILED;
   }
   finish(status);
 }

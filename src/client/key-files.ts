@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import ssh2 from 'ssh2';
-import { CpudError, messageOf, systemCodeOf } from '../errors.js';
+import { CpudError, fileErrorWords, messageOf } from '../errors.js';
 import { fingerprint } from '../ssh/fingerprint.js';
 
 export interface PinnedHostKey {
@@ -67,14 +67,6 @@ function readKeyFile(
   try {
     return readFileSync(path);
   } catch (err) {
-    const why =
-      systemCodeOf(err) === 'ENOENT'
-        ? 'no such file'
-        : systemCodeOf(err) === 'EACCES'
-          ? 'permission denied'
-          : systemCodeOf(err) === 'EISDIR'
-            ? 'it is a folder'
-            : messageOf(err);
-    throw new CpudError(code, `cannot read ${what} "${path}": ${why}`, { cause: err });
+    throw new CpudError(code, `cannot read ${what} "${path}": ${fileErrorWords(err)}`, { cause: err });
   }
 }

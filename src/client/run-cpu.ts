@@ -8,7 +8,7 @@ import type { EventEmitter } from 'node:events';
 import type ssh2 from 'ssh2';
 import type { CpuFlags } from '../cli/cpu-flags.js';
 import { isDnssdHost } from '../discovery/dnssd-query.js';
-import { CpudError, messageOf } from '../errors.js';
+import { CpudError, fileErrorWords, messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { resolveTarget, type ClientTarget } from './client-target.js';
 import { connectSsh } from './connect.js';
@@ -138,11 +138,7 @@ function readFstabFile(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw new CpudError(
-      'CPUD_ERR_CFG_FLAG',
-      `flag "-fstab": cannot read "${path}": ${messageOf(err)}`,
-      { cause: err },
-    );
+    throw new CpudError('CPUD_ERR_CFG_FLAG', `flag "-fstab": cannot read "${path}": ${fileErrorWords(err)}`, { cause: err });
   }
 }
 

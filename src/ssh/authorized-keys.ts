@@ -5,7 +5,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import ssh2 from 'ssh2';
-import { CpudError, messageOf, systemCodeOf } from '../errors.js';
+import { CpudError, fileErrorWords } from '../errors.js';
 import { untrustedBecause } from './file-trust.js';
 
 type ParsedKey = ssh2.ParsedKey;
@@ -57,15 +57,7 @@ function parseAuthorizedKeys(path: string): AuthorizedKeys {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    const code = systemCodeOf(err);
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'it is a folder'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : messageOf(err);
+    const why = fileErrorWords(err);
     throw new CpudError(
       'CPUD_ERR_CFG_KEYFILE',
       `cannot read key file "${path}": ${why}; put the clients' public keys there or pass -key`,

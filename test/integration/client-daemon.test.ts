@@ -247,6 +247,12 @@ describe('cpu explains what went wrong in one line', () => {
     assert.equal(result.code, 2);
     assert.match(result.stderr, /^cpu: flag "-p": "x" is not a port number/);
   });
+
+  it('for an -fstab file it cannot read, also with exit status 2', async () => {
+    const result = await runCpu([...base, '-9p=true', '-fstab', '/no/such/fstab', '127.0.0.1', 'true']);
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr, 'cpu: flag "-fstab": cannot read "/no/such/fstab": no such file\n');
+  });
 });
 
 function sha(data: Buffer): string {
