@@ -59,8 +59,17 @@ export async function runRemoteCommand(
     cleanups.push(wireInput(channel, options));
     channel.pipe(io.stdout, { end: false });
     channel.stderr.pipe(io.stderr, { end: false });
+    // The first signal goes to the command, which may trap it; a second one
+    // means the user wants out, as `~.` does (and as `timeout` expects).
+    let signalled = false;
     for (const [signal, name] of Object.entries(FORWARDED_SIGNALS)) {
       const forward = (): void => {
+        if (signalled) {
+          io.stderr.write(`cpu: ${signal} again: closing the session${terminal?.raw ? '\r\n' : '\n'}`);
+          channel.close();
+          return;
+        }
+        signalled = true;
         log.debug(`forwarding ${signal}`);
         signalChannel(channel, name);
       };

@@ -156,6 +156,18 @@ describe('cpu against our cpud, 9P off', () => {
     assert.equal((await result).code, 130);
   });
 
+  it('closes the session on a second signal, when the command traps the first', async () => {
+    const child = spawnCpu([...base, '127.0.0.1', 'sh', '-c', 'trap "" TERM INT; echo ready; sleep 30']);
+    const result = finished(child);
+    await waitForOutput(child, /ready/);
+    child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    child.kill('SIGINT');
+    const { code, stderr } = await result;
+    assert.equal(code, 255);
+    assert.match(stderr, /^cpu: SIGINT again: closing the session$/m);
+  });
+
   it('forwards SIGTERM after its stdin has ended (cpu host cmd </dev/null)', async () => {
     const child = spawnCpu([...base, '127.0.0.1', 'sh', '-c', 'echo ready; exec sleep 60']);
     child.stdin!.end();
