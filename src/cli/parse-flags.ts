@@ -45,7 +45,13 @@ export function parseFlags(
     command.parse(normalized, { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) {
-      throw new CpudError('CPUD_ERR_CFG_FLAG', err.message.replace(/^error: /, ''));
+      // Commander counts the extra words; the user wants to see which.
+      const extra = normalized.find((word) => !word.startsWith('-'));
+      const message =
+        err.code === 'commander.excessArguments' && extra !== undefined
+          ? `unexpected argument "${extra}" (${options.program} takes flags only)`
+          : err.message.replace(/^error: /, '');
+      throw new CpudError('CPUD_ERR_CFG_FLAG', message);
     }
     throw err;
   }

@@ -127,6 +127,12 @@ describe('daemon start-up checks', () => {
     assert.match(stderr, /-hostkey FILE/);
   });
 
+  it('exits 2 naming a stray argument', () => {
+    const { status, stderr } = startFails(['-hostkey', 'x', 'stray-word']);
+    assert.equal(status, 2);
+    assert.match(stderr, /^cpud: unexpected argument "stray-word" \(cpud takes flags only\)$/m);
+  });
+
   it('exits 2 on a count out of range', () => {
     const { status, stderr } = startFails(['-maxSessions', '99999999999999999999']);
     assert.equal(status, 2);
