@@ -53,6 +53,15 @@ describe('-srv', () => {
     }
   });
 
+  it('refuses at start a program that is not there', async () => {
+    const keys = makeTestKeys();
+    await assert.rejects(
+      startDaemon({ keys, args: ['-srv', '/no/such/sshd -i'] }),
+      /flag "-srv": "\/no\/such\/sshd" is not an executable program here/,
+    );
+    keys.cleanup();
+  });
+
   it('the one-connection role hands its socket to sshd -i', { timeout: 90_000 }, async () => {
     prepare();
     const keys = makeTestKeys();
