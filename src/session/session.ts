@@ -7,7 +7,6 @@ import type ssh2 from 'ssh2';
 import { CpudError, messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { Limits } from '../ssh/limits.js';
-import { keepRequestsAfterEof } from '../ssh/requests-after-eof.js';
 import { EnvRequests } from './env-requests.js';
 import { commandEnv } from './command-env.js';
 import { parseExecString, type ExecRequest } from './exec-string.js';
@@ -58,7 +57,6 @@ export class Session {
     this.#options = options;
     this.#log = options.logger;
     this.#env = new EnvRequests(options.limits);
-    keepRequestsAfterEof(session);
 
     session.on('env', (accept, reject, info) => {
       const refusal = this.#started ? 'the command already runs' : this.#env.add(info.key, info.val);

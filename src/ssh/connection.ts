@@ -13,6 +13,7 @@ import { openDirectTcpip } from './direct-tcpip.js';
 import { fingerprint } from './fingerprint.js';
 import type { Limits } from './limits.js';
 import { RemoteForwards } from './remote-forwards.js';
+import { keepRequestsAfterEof } from './requests-after-eof.js';
 
 const RUNS_AS = userInfo().username;
 
@@ -101,7 +102,7 @@ export class Connection {
       return;
     }
     if (!key) {
-      const optioned = withOptions.filter((k) => k.key.getPublicSSH().equals(ctx.key.data));
+      const optioned = withOptions.filter((k) => findAuthorizedKey([k.key], ctx.key.data));
       const why = optioned.length ? `: ${optionsRefusal(optioned)}` : '';
       this.#refuse(ctx, `key ${print} is not authorized${why}`);
       return;
@@ -166,6 +167,7 @@ export class Connection {
     // and open the next in a single read.
     this.#openChannels++;
     channel.once('close', () => this.#openChannels--);
+    keepRequestsAfterEof(channel);
     const { peer, local } = this.#options;
     const id = `s${++this.#sessionCount}`;
     const session = new Session(channel, {
