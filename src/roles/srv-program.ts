@@ -7,10 +7,9 @@
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import type { Socket } from 'node:net';
-import { accessSync, constants, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { CpudError, messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import { isRunnable } from '../session/resolve-command.js';
 
 export interface SrvProgramOptions {
   logger: Logger;
@@ -27,8 +26,9 @@ export class SrvProgram {
   constructor(program: string, options: SrvProgramOptions) {
     this.#argv = program.trim().split(/\s+/);
     this.#options = options;
-    // Found wrong at start, not by every client that connects.
-    if (!findProgram(this.#argv[0])) {
+    // Found wrong at start, not by every client that connects (with
+    // execvp's own search path when PATH is unset).
+    if (!isRunnable(this.#argv[0], process.env.PATH ?? '/bin:/usr/bin')) {
       throw new CpudError('CPUD_ERR_CFG_FLAG', `flag "-srv": "${this.#argv[0]}" is not an executable program here`);
     }
   }
@@ -78,20 +78,4 @@ export class SrvProgram {
   close(): void {
     for (const child of this.#children) child.kill('SIGTERM');
   }
-}
-
-// What spawn would run: the path itself when it has a slash, else the first
-// executable file of that name on PATH.
-function findProgram(name: string): string | undefined {
-  const candidates = name.includes('/')
-    ? [name]
-    : (process.env.PATH ?? '/usr/bin:/bin').split(':').filter(Boolean).map((dir) => join(dir, name));
-  return candidates.find((path) => {
-    try {
-      accessSync(path, constants.X_OK);
-      return statSync(path).isFile();
-    } catch {
-      return false;
-    }
-  });
 }

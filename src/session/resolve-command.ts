@@ -40,6 +40,11 @@ function findInPath(name: string, path: string | undefined): boolean {
   return (path ?? '').split(':').some((dir) => dir !== '' && isExecutable(`${dir}/${name}`));
 }
 
+/** Whether execvp(3) would find `name`: the path itself when it has a slash, else on `path`. */
+export function isRunnable(name: string, path: string | undefined): boolean {
+  return name.includes('/') ? isExecutable(name) : findInPath(name, path);
+}
+
 function pickShell(fromEnv: string | undefined): string | undefined {
   const candidates = fromEnv?.startsWith('/') ? [fromEnv, '/bin/sh'] : ['/bin/sh'];
   return candidates.find(isExecutable);
