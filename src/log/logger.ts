@@ -83,9 +83,9 @@ export function fitLogLine(message: string): string {
     message.length > MAX_MESSAGE_CHARS
       ? `${message.slice(0, MAX_MESSAGE_CHARS)}... (${message.length} characters)`
       : message;
-  return clipped
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return clipped.replace(/[\r\n]+|[\x00-\x1f\x7f]/g, (c) =>
+    c[0] === '\r' || c[0] === '\n' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }
 
 export function stderrSink(level: LogLevel, line: string): void {
