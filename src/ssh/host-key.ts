@@ -6,7 +6,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { makeFolder } from '../util/make-folder.js';
 import { dirname } from 'node:path';
 import ssh2 from 'ssh2';
-import { CpudError, messageOf, systemCodeOf } from '../errors.js';
+import { CpudError, fileErrorWords, messageOf, systemCodeOf } from '../errors.js';
 import { untrustedBecause } from './file-trust.js';
 import { fingerprint } from './fingerprint.js';
 import { generateEd25519 } from './generate-key.js';
@@ -33,9 +33,8 @@ export function loadHostKey(path: string): HostKey {
   } catch (err) {
     const code = systemCodeOf(err);
     if (code === 'ENOENT') throw fail(`no such file (make one with "cpud -keygen -hostkey ${path}")`, err);
-    if (code === 'EACCES') throw fail('permission denied', err);
     if (code === 'EISDIR') throw fail('it is a folder, expected a key file', err);
-    throw fail(messageOf(err), err);
+    throw fail(fileErrorWords(err), err);
   }
   if (text.length === 0) throw fail(`the file is empty (remove it; "cpud -keygen -hostkey ${path}" makes a new key)`);
   if (mode & 0o077) {
